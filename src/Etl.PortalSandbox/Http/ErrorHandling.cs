@@ -20,6 +20,12 @@ internal sealed class ErrorHandling(ILogger logger)
             await Problems.WriteAsync(context, problem.Status, problem.Message);
             return;
         }
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own refusals while reading the request, e.g. 413 for a body over its limit.
+            await Problems.WriteAsync(context, bad.StatusCode, bad.Message);
+            return;
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return;

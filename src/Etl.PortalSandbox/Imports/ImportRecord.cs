@@ -45,7 +45,7 @@ internal sealed record ImportRecord(bool IsDelete, string Key, IReadOnlyList<str
         {
             if (obj[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetValue<string>()))
             {
-                (code, message) = (Codes.MissingKey, $"Key field '{field}' is missing or empty.");
+                (code, message) = (Codes.MissingKey, $"Key field '{field}' is missing, empty or not a string.");
                 return null;
             }
 
