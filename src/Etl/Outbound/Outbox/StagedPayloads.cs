@@ -1,0 +1,83 @@
+using System.Globalization;
+using Etl.Entities;
+using Etl.State;
+
+namespace Etl.Outbound.Outbox;
+
+/// <summary>
+/// An entity's payloads of one run: batched and written under hidden temp names in outbox/ while the drop is read,
+/// then, once the guards have passed, published one by one (renamed into place) with the baseline advanced for
+/// each file right after its rename. A crash at any point leaves the baseline at or behind what reached the
+/// outbox, so the next run resends whatever was not handed over; it never skips a change.
+/// </summary>
+public sealed class StagedPayloads(string outbox, EntitySchema schema, string runId, DateTimeOffset asOf, int batchSize) : IDisposable
+{
+    private readonly List<Staged> _staged = [];
+    private readonly List<ChangeRecord> _pending = new(Math.Min(batchSize, 10_000));
+
+    /// <summary>Records staged so far.</summary>
+    public long Records { get; private set; }
+
+    /// <summary>Payload files staged so far.</summary>
+    public int Batches => _staged.Count;
+
+    /// <summary>Adds records; a full batch is written to its temp file at once.</summary>
+    public void Add(IEnumerable<ChangeRecord> records)
+    {
+        foreach (var record in records)
+        {
+            _pending.Add(record);
+            Records++;
+            if (_pending.Count == batchSize) WritePending();
+        }
+    }
+
+    /// <summary>Writes the last, partial batch.</summary>
+    public void Complete()
+    {
+        if (_pending.Count > 0) WritePending();
+    }
+
+    /// <summary>Publishes every staged payload in sequence; returns the published paths.</summary>
+    public List<string> Publish(StateStore state, TimeProvider clock)
+    {
+        var published = new List<string>();
+        foreach (var staged in _staged)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture,
+                $"{clock.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmssfff}Z_{schema.Name}_{runId}_{staged.Sequence:D6}.json");
+            var path = Path.Combine(outbox, name);
+            File.Move(staged.TempPath, path);
+            state.ApplyToBaseline(schema.Name, staged.Changes);
+            published.Add(path);
+        }
+        _staged.Clear();
+        return published;
+    }
+
+    /// <summary>Removes temp files that were not published.</summary>
+    public void Dispose()
+    {
+        foreach (var staged in _staged)
+        {
+            if (File.Exists(staged.TempPath)) File.Delete(staged.TempPath);
+        }
+        _staged.Clear();
+    }
+
+    private void WritePending()
+    {
+        Directory.CreateDirectory(outbox);
+        var sequence = _staged.Count + 1;
+        var temp = Path.Combine(outbox, string.Create(CultureInfo.InvariantCulture, $".{schema.Name}_{runId}_{sequence:D6}.json.tmp"));
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            PayloadWriter.Write(stream, schema, runId, sequence, asOf, _pending);
+            stream.Flush(flushToDisk: true);
+        }
+        _staged.Add(new Staged(sequence, temp, [.. _pending.Select(r => new BaselineChange(r.Key, r.Values))]));
+        _pending.Clear();
+    }
+
+    private sealed record Staged(int Sequence, string TempPath, List<BaselineChange> Changes);
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Etl.Configuration;
+using Etl.Entities;
+using Etl.Erp;
+using Etl.Outbound;
+using Etl.Outbound.Extract;
+using Etl.State;
+using Microsoft.Extensions.Logging;
+
+namespace Etl.Runs;
+
+/// <summary>
+/// One run of a pipeline end to end: the run lock, every outbound entity in parallel (each its own Dataflow
+/// graph), then orders, then the outbox drain; the reports and the run history at the end.
+/// </summary>
+public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger logger)
+{
+    private string DataRoot => settings.DataRoot;
+
+    /// <summary>Runs a pipeline; returns the summary (its exit code included).</summary>
+    public async Task<RunSummary> RunAsync(PipelineDefinition pipeline, RunRequest request, CancellationToken cancellationToken)
+    {
+        var selected = Select(pipeline, request);
+        var startedAt = clock.GetUtcNow();
+        var runId = NewRunId(startedAt);
+        var summary = new RunSummary { RunId = runId, Pipeline = pipeline.Name, StartedAt = startedAt };
+        using var runLock = RunLock.TryAcquire(DataRoot, new RunLockHolder(pipeline.Name, runId, startedAt, Environment.ProcessId), out var holder);
+        if (runLock is null)
+        {
+            summary.ExitCode = ExitCodes.Locked;
+            summary.Notices.Add($"another run holds the data root {Path.GetFullPath(DataRoot)}: {holder}. Nothing was done; try again when it has finished.");
+            return summary;
+        }
+        using var state = StateStore.Open(DataRoot);
+        state.RecordRunStarted(runId, pipeline.Name, startedAt);
+        logger.LogInformation("Run {RunId} of pipeline {Pipeline} started (data root {DataRoot})", runId, pipeline.Name, Path.GetFullPath(DataRoot));
+
+        var results = await Task.WhenAll(selected.Select(e => Task.Run(() => RunEntityAsync(e, state, runId, startedAt, request, cancellationToken), cancellationToken)));
+        summary.Entities.AddRange(results);
+        if (pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders)))
+        {
+            summary.Notices.Add("orders: the inbound order import is not available in this version; orders were skipped.");
+        }
+        summary.Upload.Pending = CountPending();
+        if (!request.NoUpload && summary.Upload.Pending > 0)
+        {
+            summary.Notices.Add($"upload: the uploader is not available in this version; {summary.Upload.Pending} payload file(s) wait in outbox/.");
+        }
+        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done)]);
+        summary.FinishedAt = clock.GetUtcNow();
+        RunReports.Write(DataRoot, summary);
+        state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
+        foreach (var notice in summary.Notices) logger.LogWarning("{Notice}", notice);
+        logger.LogInformation("Run {RunId} finished with exit code {ExitCode}; reports in {Reports}", runId, summary.ExitCode, RunReports.FolderOf(DataRoot, runId));
+        return summary;
+    }
+
+    /// <summary>A new run id: YYYYMMDDTHHMMSSZ- plus six hex digits.</summary>
+    public static string NewRunId(DateTimeOffset startedAt) =>
+        startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+
+    private static List<EntityDefinition> Select(PipelineDefinition pipeline, RunRequest request)
+    {
+        var known = pipeline.Entities.Select(e => e.Name).ToHashSet();
+        if (pipeline.Orders) known.Add(EntityCatalog.Orders);
+        var unknown = request.Only.Where(n => !known.Contains(n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException($"--only: pipeline '{pipeline.Name}' has no {string.Join(", ", unknown.Select(n => $"'{n}'"))} (it has: {string.Join(", ", known.Order())}).");
+        }
+        return [.. pipeline.Entities.Where(e => request.Only.Count == 0 || request.Only.Contains(e.Name))];
+    }
+
+    private async Task<EntityResult> RunEntityAsync(EntityDefinition definition, StateStore state, string runId, DateTimeOffset startedAt, RunRequest request, CancellationToken cancellationToken)
+    {
+        var schema = EntityCatalog.Find(definition.Name)!;
+        var drops = new DropFolder(DataRoot, schema.Name);
+        DropSelection? selection = null;
+        IRowSource source;
+        try
+        {
+            if (definition.Source == "sql")
+            {
+                source = await SqlSource.ExtractAsync(schema, new ErpDatabase(settings.Erp, DataRoot), definition.Query!, clock.GetUtcNow(), cancellationToken);
+            }
+            else
+            {
+                selection = drops.Select(clock.GetUtcNow(), settings.Drop.SettleTime);
+                if (selection.Newest is null)
+                {
+                    var reason = selection.Waiting > 0
+                        ? $"no settled drop in {drops.Path} ({selection.Waiting} file(s) still being written; they are taken once older than {settings.Drop.SettleTime} or marked .done)"
+                        : $"no new drop in {drops.Path}";
+                    logger.LogInformation("{Entity}: skipped, {Reason}", schema.Name, reason);
+                    return new EntityResult(schema.Name) { Status = EntityStatus.Skipped, Reason = reason };
+                }
+                source = new CsvDropSource(schema, selection.Newest);
+            }
+        }
+        catch (Exception e) when (e is DropFileException or System.Data.Common.DbException)
+        {
+            logger.LogError("{Entity}: failed, {Reason}", schema.Name, e.Message);
+            return new EntityResult(schema.Name) { Status = EntityStatus.Failed, Reason = e.Message };
+        }
+
+        var baseline = state.LoadBaseline(schema.Name);
+        var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), baseline, DataRoot);
+        var result = graph.Result;
+        try
+        {
+            var (payloads, snapshot) = await graph.RunAsync(cancellationToken);
+            using (payloads)
+            await using (snapshot)
+            {
+                if (graph.GuardViolation(baseline.Count) is { } violation)
+                {
+                    Stop(result, violation.Status, violation.Reason, drops, selection);
+                }
+                else
+                {
+                    var published = payloads.Publish(state, clock);
+                    result.Batches = published.Count;
+                    result.RecordsWritten = payloads.Records;
+                    snapshot.Publish();
+                    result.Snapshot = snapshot.Path;
+                    if (selection?.Newest is { } newest) drops.MoveToProcessed(newest, runId);
+                }
+            }
+        }
+        catch (DropFileException e)
+        {
+            Stop(result, EntityStatus.Failed, e.Message, drops, selection);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            result.Status = EntityStatus.Failed;
+            result.Reason = $"{source.Name}: {e.Message}";
+            logger.LogError("{Entity}: failed, {Reason}", schema.Name, result.Reason);
+        }
+        foreach (var superseded in selection?.Superseded ?? []) drops.MoveToProcessed(superseded, runId);
+        if (selection?.Superseded.Count > 0) logger.LogInformation("{Entity}: {Count} older drop(s) superseded by {Newest}", schema.Name, selection.Superseded.Count, source.Name);
+        if (result.Status == EntityStatus.Done)
+        {
+            logger.LogInformation("{Entity}: read {Read}, unchanged {Unchanged}, added {Added}, changed {Changed}, removed {Removed}, invalid {Invalid}, {Batches} payload(s) with {Records} record(s)",
+                schema.Name, result.Read, result.Unchanged, result.Added, result.Changed, result.Removed, result.Invalid, result.Batches, result.RecordsWritten);
+        }
+        return result;
+    }
+
+    private void Stop(EntityResult result, string status, string reason, DropFolder drops, DropSelection? selection)
+    {
+        result.Status = status;
+        result.Reason = reason;
+        result.Batches = 0;
+        result.RecordsWritten = 0;
+        if (selection?.Newest is { } newest)
+        {
+            var moved = drops.MoveToFailed(newest, reason);
+            result.Reason += $" The file was moved to {Path.GetRelativePath(DataRoot, moved)}.";
+        }
+        logger.LogError("{Entity}: {Status}, {Reason}", result.Entity, status, result.Reason);
+    }
+
+    private EntityJob Job(EntitySchema schema, EntityDefinition definition, IRowSource source, string runId, DateTimeOffset startedAt, RunRequest request)
+    {
+        var drop = settings.Drop;
+        decimal Guard(string key, decimal fallback) => definition.Guards.TryGetValue(key, out var value) ? value : fallback;
+        var guards = new Guards(
+            Guard("max_bad_row_percent", drop.MaxBadRowPercent),
+            (int)Guard("min_bad_rows_to_fail", drop.MinBadRowsToFail),
+            Guard("max_removed_percent", drop.MaxRemovedPercent),
+            (int)Guard("min_removed_to_stop", drop.MinRemovedToStop),
+            request.AllowMassRemoval);
+        return new EntityJob(schema, source, runId, startedAt, definition.BatchSize ?? settings.Outbound.BatchSize,
+            definition.Tolerances, guards, request.FullResync);
+    }
+
+    private int CountPending()
+    {
+        var outbox = Path.Combine(DataRoot, "outbox");
+        return Directory.Exists(outbox)
+            ? Directory.EnumerateFiles(outbox, "*.json").Count(f => !Path.GetFileName(f).StartsWith('.'))
+            : 0;
+    }
+}

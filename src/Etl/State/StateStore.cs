@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+
+namespace Etl.State;
+
+/// <summary>
+/// state/etl.db: the run history and the baselines (what the portal is believed to hold), in SQLite.
+/// One connection, used under a lock: entities run in parallel but commit one at a time.
+/// </summary>
+public sealed class StateStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    private StateStore(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens (and creates or upgrades) the state database of a data root.</summary>
+    public static StateStore Open(string dataRoot)
+    {
+        var folder = Path.Combine(dataRoot, "state");
+        Directory.CreateDirectory(folder);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, "etl.db"),
+            Pooling = false,
+            DefaultTimeout = 60,
+        }.ToString());
+        connection.Open();
+        var store = new StateStore(connection);
+        store.Execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS baseline (
+                entity TEXT NOT NULL, key TEXT NOT NULL, vals TEXT NOT NULL,
+                PRIMARY KEY (entity, key)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS runs (
+                run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, started_at TEXT NOT NULL,
+                finished_at TEXT, exit_code INTEGER, summary TEXT);
+            """);
+        return store;
+    }
+
+    /// <summary>Loads an entity's baseline: key → canonical portal values.</summary>
+    public Dictionary<string, BaselineEntry> LoadBaseline(string entity)
+    {
+        lock (_gate)
+        {
+            var result = new Dictionary<string, BaselineEntry>(StringComparer.Ordinal);
+            using var command = Command("SELECT key, vals FROM baseline WHERE entity = $entity", ("$entity", entity));
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) result[reader.GetString(0)] = new BaselineEntry(reader.GetString(1));
+            return result;
+        }
+    }
+
+    /// <summary>Applies the records of one published payload to the baseline, in one transaction.</summary>
+    public void ApplyToBaseline(string entity, IReadOnlyList<BaselineChange> changes)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var upsert = Command("INSERT INTO baseline (entity, key, vals) VALUES ($entity, $key, $vals) " +
+                                       "ON CONFLICT (entity, key) DO UPDATE SET vals = excluded.vals",
+                ("$entity", entity), ("$key", ""), ("$vals", ""));
+            using var delete = Command("DELETE FROM baseline WHERE entity = $entity AND key = $key", ("$entity", entity), ("$key", ""));
+            upsert.Transaction = delete.Transaction = transaction;
+            foreach (var change in changes)
+            {
+                var command = change.Values is null ? delete : upsert;
+                command.Parameters["$key"].Value = change.Key;
+                if (change.Values is not null) upsert.Parameters["$vals"].Value = change.Values;
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Notes that a run started.</summary>
+    public void RecordRunStarted(string runId, string pipeline, DateTimeOffset startedAt)
+    {
+        lock (_gate)
+        {
+            using var command = Command("INSERT INTO runs (run_id, pipeline, started_at) VALUES ($id, $pipeline, $started)",
+                ("$id", runId), ("$pipeline", pipeline), ("$started", startedAt.ToString("O")));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Notes how a run ended, with its summary JSON.</summary>
+    public void RecordRunFinished(string runId, DateTimeOffset finishedAt, int exitCode, string summaryJson)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE runs SET finished_at = $finished, exit_code = $code, summary = $summary WHERE run_id = $id",
+                ("$id", runId), ("$finished", finishedAt.ToString("O")), ("$code", exitCode), ("$summary", summaryJson));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}
+
+/// <summary>What the portal is believed to hold for one key; <see cref="Seen"/> marks keys present in the current drop.</summary>
+public sealed class BaselineEntry(string values)
+{
+    /// <summary>The canonical portal values.</summary>
+    public string Values { get; } = values;
+
+    /// <summary>Whether the current drop has a row with this key (valid or not).</summary>
+    public bool Seen { get; set; }
+}
+
+/// <summary>A baseline change: the new canonical values of a key, or null when the key was deleted.</summary>
+public readonly record struct BaselineChange(string Key, string? Values);
