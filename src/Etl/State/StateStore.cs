@@ -74,6 +74,16 @@ public sealed class StateStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a baseline entry holds when the portal's value is unknown (a refused payload, a rejected record):
+    /// it equals no row, so the next run that reads the key sends it again, or deletes it when the ERP lacks it.
+    /// </summary>
+    public const string UnknownValues = "\u0000unknown";
+
+    /// <summary>Marks keys whose delivery the portal refused as unknown, so that the next run resends them.</summary>
+    public void ForgetBaseline(string entity, IEnumerable<string> keys) =>
+        ApplyToBaseline(entity, [.. keys.Select(k => new BaselineChange(k, UnknownValues))]);
+
     /// <summary>Notes that a run started.</summary>
     public void RecordRunStarted(string runId, string pipeline, DateTimeOffset startedAt)
     {
