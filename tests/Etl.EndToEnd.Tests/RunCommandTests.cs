@@ -222,6 +222,19 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Run_FullResyncWithoutANewDrop_ResendsTheLastSnapshot()
+    {
+        _root.Drop("inventory", "day1.csv", Inventory(3) + "BAD-1,MAIN,9,5,0\n");
+        Intraday("--only", "inventory");
+
+        var resync = Intraday("--only", "inventory", "--full-resync");
+
+        Assert.That(resync.ExitCode, Is.EqualTo(0), resync.ToString());
+        var resent = DataRoot.Records(_root.Payloads("inventory").Skip(1)).Select(r => r!["sku"]!.GetValue<string>());
+        Assert.That(resent, Is.EqualTo(new[] { "SKU-0000", "SKU-0001", "SKU-0002" }), "the valid records of the last snapshot, not the invalid one");
+    }
+
+    [Test]
     public void Help_EveryCommand_HasDescriptionAndExamples()
     {
         foreach (var command in new[] { "run", "demo" })

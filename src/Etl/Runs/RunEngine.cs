@@ -4,6 +4,7 @@ using Etl.Entities;
 using Etl.Erp;
 using Etl.Outbound;
 using Etl.Outbound.Extract;
+using Etl.Outbound.Snapshots;
 using Etl.State;
 using Microsoft.Extensions.Logging;
 
@@ -86,7 +87,12 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             else
             {
                 selection = drops.Select(clock.GetUtcNow(), settings.Drop.SettleTime);
-                if (selection.Newest is null)
+                if (selection.Newest is null && request.FullResync && SnapshotSource.Latest(DataRoot, schema.Name) is { } last)
+                {
+                    logger.LogInformation("{Entity}: no new drop; full resync from the last snapshot {Snapshot}", schema.Name, last);
+                    source = await SnapshotSource.ReadAsync(schema, last, cancellationToken);
+                }
+                else if (selection.Newest is null)
                 {
                     var reason = selection.Waiting > 0
                         ? $"no settled drop in {drops.Path} ({selection.Waiting} file(s) still being written; they are taken once older than {settings.Drop.SettleTime} or marked .done)"
@@ -94,7 +100,10 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                     logger.LogInformation("{Entity}: skipped, {Reason}", schema.Name, reason);
                     return new EntityResult(schema.Name) { Status = EntityStatus.Skipped, Reason = reason };
                 }
-                source = new CsvDropSource(schema, selection.Newest);
+                else
+                {
+                    source = new CsvDropSource(schema, selection.Newest!);
+                }
             }
         }
         catch (Exception e) when (e is DropFileException or System.Data.Common.DbException)
