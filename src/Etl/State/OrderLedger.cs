@@ -1,0 +1,171 @@
+using Microsoft.Data.Sqlite;
+
+namespace Etl.State;
+
+/// <summary>
+/// The order import's state in state/etl.db: the pull checkpoint, the review queue, back-updates parked for a
+/// later run, and the trail of every decision (which run decided what about which order).
+/// </summary>
+public sealed class OrderLedger : IDisposable
+{
+    private const string CheckpointName = "orders";
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    private OrderLedger(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens the ledger of a data root.</summary>
+    public static OrderLedger Open(string dataRoot)
+    {
+        var folder = Path.Combine(dataRoot, "state");
+        Directory.CreateDirectory(folder);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "etl.db"), Pooling = false, DefaultTimeout = 60 }.ToString());
+        connection.Open();
+        var ledger = new OrderLedger(connection);
+        ledger.Execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS order_review (portal_order_id TEXT PRIMARY KEY, reason TEXT NOT NULL, detail TEXT NOT NULL,
+                erp_order_no TEXT, run_id TEXT NOT NULL, held_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS order_backupdates (portal_order_id TEXT PRIMARY KEY, erp_order_no TEXT NOT NULL,
+                attempts INTEGER NOT NULL, last_error TEXT NOT NULL, since TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS order_trail (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, portal_order_id TEXT NOT NULL,
+                decision TEXT NOT NULL, detail TEXT, at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS order_trail_order ON order_trail (portal_order_id);
+            """);
+        return ledger;
+    }
+
+    /// <summary>The checkpoint (the upper bound of the last complete window), or null before the first run.</summary>
+    public DateTimeOffset? Checkpoint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                using var command = Command("SELECT value FROM checkpoints WHERE name = $name", ("$name", CheckpointName));
+                return command.ExecuteScalar() is string text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+            }
+        }
+    }
+
+    /// <summary>Moves the checkpoint forward (never back).</summary>
+    public void AdvanceCheckpoint(DateTimeOffset to)
+    {
+        lock (_gate)
+        {
+            if (Checkpoint is { } current && current >= to) return;
+            using var command = Command("INSERT INTO checkpoints (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                ("$name", CheckpointName), ("$value", to.UtcDateTime.ToString("O")));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Holds an order for review (or updates why it is held).</summary>
+    public void HoldForReview(string portalOrderId, string reason, string detail, string? erpOrderNo, string runId, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            using var command = Command("""
+                INSERT INTO order_review (portal_order_id, reason, detail, erp_order_no, run_id, held_at) VALUES ($id, $reason, $detail, $erp, $run, $at)
+                ON CONFLICT (portal_order_id) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, erp_order_no = excluded.erp_order_no, run_id = excluded.run_id
+                """, ("$id", portalOrderId), ("$reason", reason), ("$detail", detail), ("$erp", (object?)erpOrderNo ?? DBNull.Value), ("$run", runId), ("$at", at.UtcDateTime.ToString("O")));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Releases an order from review once a later run settled it.</summary>
+    public void Release(string portalOrderId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("DELETE FROM order_review WHERE portal_order_id = $id", ("$id", portalOrderId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The orders held for review, oldest first.</summary>
+    public List<ReviewEntry> ReviewQueue()
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT portal_order_id, reason, detail, erp_order_no, run_id, held_at FROM order_review ORDER BY held_at, portal_order_id");
+            using var reader = command.ExecuteReader();
+            var result = new List<ReviewEntry>();
+            while (reader.Read())
+            {
+                result.Add(new ReviewEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetString(4), DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Parks a back-update that failed, for later runs.</summary>
+    public void ParkBackUpdate(string portalOrderId, string erpOrderNo, string error, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            using var command = Command("""
+                INSERT INTO order_backupdates (portal_order_id, erp_order_no, attempts, last_error, since) VALUES ($id, $erp, 1, $error, $at)
+                ON CONFLICT (portal_order_id) DO UPDATE SET erp_order_no = excluded.erp_order_no, attempts = attempts + 1, last_error = excluded.last_error
+                """, ("$id", portalOrderId), ("$erp", erpOrderNo), ("$error", error), ("$at", at.UtcDateTime.ToString("O")));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Removes a parked back-update that went through (or is no longer needed).</summary>
+    public void ClearBackUpdate(string portalOrderId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("DELETE FROM order_backupdates WHERE portal_order_id = $id", ("$id", portalOrderId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The parked back-updates.</summary>
+    public List<(string PortalOrderId, string ErpOrderNo)> ParkedBackUpdates()
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT portal_order_id, erp_order_no FROM order_backupdates ORDER BY since, portal_order_id");
+            using var reader = command.ExecuteReader();
+            var result = new List<(string, string)>();
+            while (reader.Read()) result.Add((reader.GetString(0), reader.GetString(1)));
+            return result;
+        }
+    }
+
+    /// <summary>Notes a decision about an order in the trail.</summary>
+    public void Trail(string runId, string portalOrderId, string decision, string? detail, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            using var command = Command("INSERT INTO order_trail (run_id, portal_order_id, decision, detail, at) VALUES ($run, $id, $decision, $detail, $at)",
+                ("$run", runId), ("$id", portalOrderId), ("$decision", decision), ("$detail", (object?)detail ?? DBNull.Value), ("$at", at.UtcDateTime.ToString("O")));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}
+
+/// <summary>An order held for review: why, and which run held it.</summary>
+public sealed record ReviewEntry(string PortalOrderId, string Reason, string Detail, string? ErpOrderNo, string RunId, DateTimeOffset HeldAt);
