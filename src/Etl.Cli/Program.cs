@@ -12,6 +12,8 @@ var root = new RootCommand("""
 {
     RunCommand.Create(),
     DemoCommand.Create(),
+    UploadCommand.Create(),
+    SandboxCommand.Create(),
 };
 
 var parsed = root.Parse(args);

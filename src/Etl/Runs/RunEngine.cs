@@ -1,5 +1,6 @@
 using System.Globalization;
 using Etl.Configuration;
+using Etl.Delivery;
 using Etl.Entities;
 using Etl.Erp;
 using Etl.Outbound;
@@ -42,12 +43,8 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         {
             summary.Notices.Add("orders: the inbound order import is not available in this version; orders were skipped.");
         }
-        summary.Upload.Pending = CountPending();
-        if (!request.NoUpload && summary.Upload.Pending > 0)
-        {
-            summary.Notices.Add($"upload: the uploader is not available in this version; {summary.Upload.Pending} payload file(s) wait in outbox/.");
-        }
-        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done)]);
+        var uploadExitCode = await DrainOutboxAsync(summary, state, request, cancellationToken);
+        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), uploadExitCode]);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
@@ -184,11 +181,29 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             definition.Tolerances, guards, request.FullResync);
     }
 
-    private int CountPending()
+    /// <summary>
+    /// The outbox drain at the end of a run (unless --no-upload): fills the summary's upload counts; returns the drain's
+    /// share of the exit code (2 for a refused key or a bad portal setting, 3 for refused or left-over payloads).
+    /// </summary>
+    private async Task<int> DrainOutboxAsync(RunSummary summary, StateStore state, RunRequest request, CancellationToken cancellationToken)
     {
-        var outbox = Path.Combine(DataRoot, "outbox");
-        return Directory.Exists(outbox)
-            ? Directory.EnumerateFiles(outbox, "*.json").Count(f => !Path.GetFileName(f).StartsWith('.'))
-            : 0;
+        if (request.NoUpload)
+        {
+            summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
+            return ExitCodes.Done;
+        }
+        try
+        {
+            var drained = await Uploader.DrainOnceAsync(settings, state, clock, logger, cancellationToken);
+            drained.CopyTo(summary.Upload);
+            summary.Notices.AddRange(drained.Notices);
+            return drained.ExitCode;
+        }
+        catch (Exception e) when (e is ConfigurationException or IOException)
+        {
+            summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
+            summary.Notices.Add($"upload: nothing was delivered ({e.Message}); {summary.Upload.Pending} payload file(s) wait in outbox/.");
+            return e is ConfigurationException ? ExitCodes.BadConfiguration : ExitCodes.PartlyFailed;
+        }
     }
 }

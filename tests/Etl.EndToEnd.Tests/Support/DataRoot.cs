@@ -23,10 +23,16 @@ internal sealed partial class DataRoot : IDisposable
         return file;
     }
 
-    /// <summary>Payload files in the outbox (published ones), in name order.</summary>
+    /// <summary>
+    /// Published payload files, wherever the uploader has put them since (outbox/, sent/YYYY-MM-DD/, failed/), in name
+    /// order (their names start with the time they were published); receipts and error files are not payloads.
+    /// </summary>
     public List<string> Payloads(string? entity = null) =>
         Directory.Exists(Outbox)
-            ? [.. Directory.GetFiles(Outbox, "*.json").Where(f => entity is null || System.IO.Path.GetFileName(f).Contains($"_{entity}_", StringComparison.Ordinal)).Order(StringComparer.Ordinal)]
+            ? [.. Directory.GetFiles(Outbox, "*.json", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".receipt.json", StringComparison.Ordinal) && !f.EndsWith(".error.json", StringComparison.Ordinal))
+                .Where(f => entity is null || System.IO.Path.GetFileName(f).Contains($"_{entity}_", StringComparison.Ordinal))
+                .OrderBy(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal)]
             : [];
 
     /// <summary>All records of the given payload files, with the entity.</summary>
