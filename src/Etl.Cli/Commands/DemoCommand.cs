@@ -2,6 +2,7 @@ using System.CommandLine;
 using Etl.Configuration;
 using Etl.Demo;
 using Etl.Runs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Etl.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class DemoCommand
             using (host)
             {
                 var tour = new DemoTour(settings.DataRoot, DemoTour.FindSampleRoot());
-                day = await tour.LayNextDayAsync(settings.Erp, cancellationToken);
+                day = await tour.LayNextDayAsync(settings, host.Services.GetRequiredService<TimeProvider>(), cancellationToken);
             }
             Console.WriteLine(day is { } d
                 ? $"etl demo: laid sample day {d}'s ERP drops into {Path.GetFullPath(settings.DataRoot)}; running the nightly pipeline."

@@ -29,12 +29,16 @@ public sealed class DemoTour(string dataRoot, string sampleRoot)
     public int CurrentDay => File.Exists(DayFile) ? int.Parse(File.ReadAllText(DayFile).Trim(), CultureInfo.InvariantCulture) : 0;
 
     /// <summary>Lays the next sample day's drops; returns that day, or null when every day has been laid.</summary>
-    public async Task<int?> LayNextDayAsync(ErpSettings erp, CancellationToken cancellationToken)
+    public async Task<int?> LayNextDayAsync(EtlSettings settings, TimeProvider clock, CancellationToken cancellationToken)
     {
         var day = CurrentDay + 1;
         var folder = Path.Combine(sampleRoot, "erp", $"day-{day}");
         if (!Directory.Exists(folder)) return null;
-        if (day == 1) await SeedErpAsync(erp, cancellationToken);
+        if (day == 1)
+        {
+            await SeedErpAsync(settings.Erp, cancellationToken);
+            await SeedPortalAsync(settings.Portal, clock, cancellationToken);
+        }
         foreach (var entity in EntityCatalog.All)
         {
             var source = Path.Combine(folder, entity.Name + ".csv");
@@ -47,6 +51,33 @@ public sealed class DemoTour(string dataRoot, string sampleRoot)
         }
         AtomicFile.WriteAllText(DayFile, day.ToString(CultureInfo.InvariantCulture));
         return day;
+    }
+
+    /// <summary>
+    /// Seeds the in-process sandbox portal with the sample orders, stamped a few minutes ago (portal time) so that
+    /// the run that follows finds them inside its pull window whatever the date.
+    /// </summary>
+    private async Task SeedPortalAsync(PortalSettings portal, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(sampleRoot, "portal", "orders.json");
+        if (!File.Exists(file) || !string.IsNullOrWhiteSpace(portal.BaseUrl)) return;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(portal.TimeZone);
+        var stamp = TimeZoneInfo.ConvertTime(clock.GetUtcNow().AddMinutes(-5), zone).ToString(Inbound.Window.PullWindow.LocalFormat, CultureInfo.InvariantCulture);
+        var orders = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken))!.AsArray();
+        foreach (var order in orders)
+        {
+            order!["updated_at"] = stamp;
+            if (string.CompareOrdinal(order["created_at"]?.GetValue<string>(), stamp) > 0) order["created_at"] = stamp;
+        }
+        await using var target = await PortalApi.PortalTarget.OpenAsync(portal, dataRoot, cancellationToken);
+        using var http = new HttpClient { BaseAddress = target.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "sandbox/orders") { Content = new StringContent(orders.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + portal.ApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"seeding the sandbox portal with {file} failed: HTTP {(int)response.StatusCode}");
+        }
     }
 
     private async Task SeedErpAsync(ErpSettings erp, CancellationToken cancellationToken)

@@ -5,6 +5,9 @@ namespace Etl.PortalApi;
 /// <summary>What the portal answered to one call: its status, its body as text, and the wait it asked for.</summary>
 internal sealed record PortalAnswer(int Status, string Body, TimeSpan? RetryAfter)
 {
+    /// <summary>An answer the caller takes as it is, even if its status is otherwise retried.</summary>
+    public bool Final { get; init; }
+
     /// <summary>2xx.</summary>
     public bool IsSuccess => Status is >= 200 and < 300;
 

@@ -86,9 +86,11 @@ internal sealed class PortalClient : IDisposable
         SendAsync(HttpMethod.Post, "api/v1/imports/" + Uri.EscapeDataString(entity), body, idempotencyKey, cancellationToken);
 
     /// <summary>A call through the pipeline; see <see cref="PostImportAsync"/> for the outcomes.</summary>
-    public async Task<PortalAnswer> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? jsonBody, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="retryConflicts">Whether a 409 is retried (an import key still in flight) or is an answer (a state conflict).</param>
+    public async Task<PortalAnswer> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? jsonBody, string? idempotencyKey, CancellationToken cancellationToken,
+        bool retryConflicts = true)
     {
-        var call = new Call(this, method, path, jsonBody, idempotencyKey);
+        var call = new Call(this, method, path, jsonBody, idempotencyKey, retryConflicts);
         try
         {
             return await _pipeline.ExecuteAsync(static (call, token) => call.Client.AttemptAsync(call, token), call, cancellationToken);
@@ -135,13 +137,16 @@ internal sealed class PortalClient : IDisposable
         var retryAfter = response.Headers.TryGetValues("Retry-After", out var values)
             ? RetryAfter.Parse(values.FirstOrDefault(), _clock.GetUtcNow())
             : null;
-        var answer = new PortalAnswer((int)response.StatusCode, text, retryAfter);
+        var answer = new PortalAnswer((int)response.StatusCode, text, retryAfter) { Final = IsFinalConflict(call, (int)response.StatusCode) };
         if (answer.IsSuccess && !IsJson(text))
         {
             throw new MalformedAnswerException($"the portal answered {answer.Status} with a body that is not complete JSON ({text.Length} characters)");
         }
         return answer;
     }
+
+    // A 409 to a call that asked not to retry conflicts is the portal's answer, not a busy signal.
+    private static bool IsFinalConflict(Call call, int status) => status == 409 && !call.RetryConflicts;
 
     private static bool IsJson(string text)
     {
@@ -174,7 +179,7 @@ internal sealed class PortalClient : IDisposable
                     .Handle<IOException>()
                     .Handle<TimeoutRejectedException>()
                     .Handle<MalformedAnswerException>()
-                    .HandleResult(a => a.IsTransient),
+                    .HandleResult(a => a.IsTransient && !a.Final),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter is { } asked
                     ? RetryAfter.Delay(asked, maxDelay, Random.Shared.NextDouble())
                     : null),
@@ -214,5 +219,5 @@ internal sealed class PortalClient : IDisposable
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [DebuggerDisplay("{Method} {Path}")]
-    private sealed record Call(PortalClient Client, HttpMethod Method, string Path, ReadOnlyMemory<byte>? Body, string? IdempotencyKey);
+    private sealed record Call(PortalClient Client, HttpMethod Method, string Path, ReadOnlyMemory<byte>? Body, string? IdempotencyKey, bool RetryConflicts);
 }

@@ -3,6 +3,11 @@ using Etl.Configuration;
 using Etl.Delivery;
 using Etl.Entities;
 using Etl.Erp;
+using Etl.Inbound;
+using Etl.Inbound.Match;
+using Etl.Inbound.Pull;
+using Etl.Inbound.Window;
+using Etl.PortalApi;
 using Etl.Outbound;
 using Etl.Outbound.Extract;
 using Etl.Outbound.Snapshots;
@@ -39,12 +44,11 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
 
         var results = await Task.WhenAll(selected.Select(e => Task.Run(() => RunEntityAsync(e, state, runId, startedAt, request, cancellationToken), cancellationToken)));
         summary.Entities.AddRange(results);
-        if (pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders)))
-        {
-            summary.Notices.Add("orders: the inbound order import is not available in this version; orders were skipped.");
-        }
+        var ordersExitCode = pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders))
+            ? await ImportOrdersAsync(summary, runId, request, cancellationToken)
+            : ExitCodes.Done;
         var uploadExitCode = await DrainOutboxAsync(summary, state, request, cancellationToken);
-        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), uploadExitCode]);
+        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode]);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
@@ -179,6 +183,48 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             request.AllowMassRemoval);
         return new EntityJob(schema, source, runId, startedAt, definition.BatchSize ?? settings.Outbound.BatchSize,
             definition.Tolerances, guards, request.FullResync);
+    }
+
+    /// <summary>
+    /// The order import (CONTRACTS.md section 5): fills the summary's order counts; returns its share of the exit code
+    /// (3 when a pull, an ERP write or a back-update failed, 2 for a bad portal setting or key).
+    /// </summary>
+    private async Task<int> ImportOrdersAsync(RunSummary summary, string runId, RunRequest request, CancellationToken cancellationToken)
+    {
+        var orders = settings.Orders;
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(settings.Portal.TimeZone);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new ConfigurationException($"Portal:TimeZone = '{settings.Portal.TimeZone}' is not a known IANA time zone (e.g. America/Chicago).");
+        }
+        var statuses = orders.ImportStatuses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            await using var target = await PortalTarget.OpenAsync(settings.Portal, DataRoot, cancellationToken);
+            using var client = new PortalClient(target.BaseAddress, settings.Portal, clock, logger);
+            await using var erp = await ErpGateway.OpenAsync(new ErpDatabase(settings.Erp, DataRoot), settings.Erp.OrderNumberPrefix, cancellationToken);
+            using var ledger = OrderLedger.Open(DataRoot);
+            var window = PullWindow.For(clock.GetUtcNow(), ledger.Checkpoint, request.Since, orders.Lookback, orders.SettleLag, orders.InitialLookback, zone);
+            logger.LogInformation("orders: pulling updates from {From} to {To} portal time ({Zone})", window.UpdatedFrom, window.UpdatedTo, zone.Id);
+            var result = await new OrderImport(new PortalOrdersClient(client), erp, ledger, new OrderDecider(statuses), clock, logger).RunAsync(runId, window, cancellationToken);
+            var c = result.Counts;
+            summary.Orders.CopyFrom(c);
+            logger.LogInformation("orders: pulled {Pulled}, skipped by status {Skipped}, out of scope {OutOfScope}, invalid {Invalid}, linked {Linked}, created {Created}, back-updated {BackUpdated}, held for review {Review}, failed {Failed}",
+                c.Pulled, c.SkippedStatus, c.OutOfScope, c.Invalid, c.Linked, c.Created, c.BackUpdated, c.Review, c.Failed);
+            if (result.PullFailure is not null) summary.Notices.Add($"orders: the pull failed and the checkpoint stays where it was; the next run reads the window again. {result.PullFailure}");
+            if (c.Failed > 0) summary.Notices.Add($"orders: {c.Failed} order(s) failed; their back-updates are parked and retried by the next run (see etl review list for held orders).");
+            return result.HasFailures ? ExitCodes.PartlyFailed : ExitCodes.Done;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or PortalUnavailableException or IOException)
+        {
+            summary.Notices.Add($"orders: the import failed and the checkpoint stays where it was: {e.Message}");
+            logger.LogError("orders: the import failed: {Problem}", e.Message);
+            return ExitCodes.PartlyFailed;
+        }
     }
 
     /// <summary>

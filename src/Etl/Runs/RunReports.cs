@@ -107,6 +107,17 @@ public static class RunReports
         {
             text.AppendLine(inv, $"{e.Entity,-14} {e.Status,-8} {e.Read,8} {e.Unchanged,9} {e.Added,7} {e.Changed,7} {e.Removed,7} {e.Invalid,7} {e.Batches,7} {e.RecordsWritten,8}");
         }
+        var o = summary.Orders;
+        if (o.Pulled > 0 || o.BackUpdated > 0 || o.Failed > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(inv, $"orders: pulled {o.Pulled}, skipped by status {o.SkippedStatus}, out of scope {o.OutOfScope}, invalid {o.Invalid}, linked {o.Linked}, created {o.Created}, back-updated {o.BackUpdated}, held for review {o.Review}, failed {o.Failed}");
+        }
+        var u = summary.Upload;
+        if (u.Sent + u.Failed + u.Pending + u.RejectedRecords > 0)
+        {
+            text.AppendLine(inv, $"upload: sent {u.Sent}, refused {u.Failed}, pending {u.Pending}, rejected records {u.RejectedRecords}");
+        }
         foreach (var e in summary.Entities.Where(e => e.Reason is not null))
         {
             text.AppendLine();

@@ -52,6 +52,20 @@ public sealed class OrderCounts
     public int Review { get; set; }
     /// <summary>Failed, parked for a later run.</summary>
     public int Failed { get; set; }
+
+    /// <summary>Copies every count of another.</summary>
+    public void CopyFrom(OrderCounts other)
+    {
+        Pulled = other.Pulled;
+        SkippedStatus = other.SkippedStatus;
+        OutOfScope = other.OutOfScope;
+        Invalid = other.Invalid;
+        Linked = other.Linked;
+        Created = other.Created;
+        BackUpdated = other.BackUpdated;
+        Review = other.Review;
+        Failed = other.Failed;
+    }
 }
 
 /// <summary>Counts of the outbox drain.</summary>
