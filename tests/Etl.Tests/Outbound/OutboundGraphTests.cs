@@ -245,6 +245,22 @@ public sealed partial class OutboundGraphTests
         Assert.That(_temp.Files("snapshots"), Is.Empty);
     }
 
+    [Test]
+    public async Task Publish_Snapshot_ConvertedRowsWithIsValidAndNotConvertedRowsLeftOut()
+    {
+        Hold(InventoryEntity.Schema, ["S00001", "MAIN", "1", "1", "0"]);
+        var csv = InventoryHeader + "S00000,MAIN,5,6,1\nS00001,MAIN,9,6,1\nS00002,MAIN,x,6,1\nS00003,MAIN,1,1,0\nS00003,MAIN,2,2,0\nS00004,MAIN,4,4,0\n";
+
+        var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv));
+        ran.Snapshot.Publish();
+
+        var file = await ParquetFile.ReadAsync(ran.Snapshot.Path);
+        Assert.That(file.Columns["sku"], Is.EqualTo(new object?[] { "S00000", "S00001", "S00003", "S00003", "S00004" }));
+        Assert.That(file.Columns["is_valid"], Is.EqualTo(new object?[] { true, false, false, false, true }));
+        Assert.That(file.Columns["qty_available"], Is.EqualTo(new object?[] { 5L, 9L, 1L, 2L, 4L }));
+        Assert.That(ran.Snapshot.Rows, Is.EqualTo(5));
+    }
+
     // ---- guards ----
 
     [Test]
