@@ -12,6 +12,7 @@ var root = new RootCommand("""
 {
     RunCommand.Create(),
     DemoCommand.Create(),
+    ReviewCommand.Create(),
     UploadCommand.Create(),
     SandboxCommand.Create(),
 };

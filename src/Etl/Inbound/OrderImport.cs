@@ -114,6 +114,7 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
                 return link.Erp.ErpOrderNo;
             case CreateNew create:
                 var (number, created) = await erp.CreateAsync(create.Order, cancellationToken);
+                Testing.CrashPoints.Hit("orders.after-erp-insert");
                 ledger.Release(order.Id);
                 outcomes[order.Id] = created ? "created" : "linked";
                 ledger.Trail(runId, order.Id, created ? "created" : "already_linked", created ? $"created ERP order {number}" : $"ERP order {number} already carries it", now);

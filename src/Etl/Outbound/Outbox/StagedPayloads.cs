@@ -48,6 +48,7 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
                 $"{clock.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmssfff}Z_{schema.Name}_{runId}_{staged.Sequence:D6}.json");
             var path = Path.Combine(outbox, name);
             File.Move(staged.TempPath, path);
+            Testing.CrashPoints.Hit("outbound.after-payload-rename");
             state.ApplyToBaseline(schema.Name, staged.Changes);
             published.Add(path);
         }
