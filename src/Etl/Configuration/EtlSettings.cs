@@ -31,13 +31,13 @@ public sealed class DropSettings
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")] public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A file with more than this percent of invalid rows (and at least <see cref="MinBadRowsToFail"/>) fails; default 1.</summary>
-    [Range(0, 100)] public decimal MaxBadRowPercent { get; set; } = 1;
+    [Range(typeof(decimal), "0", "100")] public decimal MaxBadRowPercent { get; set; } = 1;
 
     /// <summary>See <see cref="MaxBadRowPercent"/>; default 10.</summary>
     [Range(0, int.MaxValue)] public int MinBadRowsToFail { get; set; } = 10;
 
     /// <summary>A drop removing more than this percent of the portal's records (and at least <see cref="MinRemovedToStop"/>) stops; default 20.</summary>
-    [Range(0, 100)] public decimal MaxRemovedPercent { get; set; } = 20;
+    [Range(typeof(decimal), "0", "100")] public decimal MaxRemovedPercent { get; set; } = 20;
 
     /// <summary>See <see cref="MaxRemovedPercent"/>; default 10.</summary>
     [Range(0, int.MaxValue)] public int MinRemovedToStop { get; set; } = 10;

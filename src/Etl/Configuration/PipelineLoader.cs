@@ -67,6 +67,7 @@ public static class PipelineLoader
             }
             if (!root.TryGetProperty("entities", out var entities)) throw new ConfigurationException($"{file}: the key 'entities' is missing.");
             Expect(file, "entities", entities, JsonValueKind.Object);
+            CheckKeys(file, "entities.", entities, null);
             var list = entities.EnumerateObject().Select(e => ReadEntity(file, e)).ToList();
             var orders = root.TryGetProperty("orders", out var o) && Bool(file, "orders", o);
             return new PipelineDefinition
@@ -98,6 +99,7 @@ public static class PipelineLoader
         if (entity.Value.TryGetProperty("tolerances", out var t))
         {
             Expect(file, path + ".tolerances", t, JsonValueKind.Object);
+            CheckKeys(file, path + ".tolerances.", t, null);
             foreach (var field in t.EnumerateObject())
             {
                 var key = $"{path}.tolerances.{field.Name}";
@@ -142,10 +144,16 @@ public static class PipelineLoader
         return result;
     }
 
-    private static void CheckKeys(string file, string prefix, JsonElement element, string[] known)
+    private static void CheckKeys(string file, string prefix, JsonElement element, string[]? known)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
+            if (!seen.Add(property.Name))
+            {
+                throw new ConfigurationException($"{file}: the key '{prefix}{property.Name}' appears more than once.");
+            }
+            if (known is null) continue;
             if (!known.Contains(property.Name))
             {
                 throw new ConfigurationException($"{file}: unknown key '{prefix}{property.Name}' (allowed here: {string.Join(", ", known)}).");

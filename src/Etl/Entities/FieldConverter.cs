@@ -5,6 +5,9 @@ namespace Etl.Entities;
 /// <summary>Converts field texts to typed values by the contract's rules (invariant culture, yyyy-MM-dd, ...).</summary>
 public static class FieldConverter
 {
+    /// <summary>The first number a DECIMAL(18,4) cannot hold.</summary>
+    public const decimal MaxNumber = 100_000_000_000_000m;
+
     private const NumberStyles NumberStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
 
     /// <summary>Trims a field where its kind says so and turns an empty value into null.</summary>
@@ -37,8 +40,8 @@ public static class FieldConverter
                 }
                 return false;
             case FieldKind.Number:
-                expected = "a number such as 12.50 with '.' as decimal point (no thousands separators or exponents)";
-                if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var number))
+                expected = "a number such as 12.50 with '.' as decimal point, at most 14 digits before it (no thousands separators or exponents)";
+                if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var number) && Math.Abs(number) < MaxNumber)
                 {
                     value = Normalize(number);
                     return true;

@@ -181,7 +181,6 @@ public sealed class SettingsBinderTests
     }
 
     [Test]
-    [Ignore("BUG: a fractional percent out of range is accepted: [Range(0, 100)] on a decimal converts to int first, so Drop:MaxRemovedPercent = 100.4 (and -0.4) bind without error")]
     public void Bind_FractionalPercentJustAboveHundred_Error()
     {
         Environment.SetEnvironmentVariable("ETL_Drop__MaxRemovedPercent", "100.4");

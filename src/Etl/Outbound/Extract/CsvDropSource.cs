@@ -36,7 +36,7 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
             TrimWhitespace = false,
             TrackLineNumbers = true,
             MalformedData = CsvMalformedDataHandling.Recover,
-            FieldCountMismatch = CsvFieldCountHandling.Throw,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.Throw,
             OnMalformedRecord = record =>
             {
@@ -46,6 +46,7 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
         };
         using var reader = CsvReader.FromFile(path, options);
         var columns = MapHeader(reader);
+        var headers = reader.Headers;
         var texts = columns.Length;
         while (true)
         {
@@ -59,8 +60,20 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
             {
                 throw new DropFileException(Name, e.LineNumber, null, Explain(e));
             }
-            if (malformed is { } bad) throw new DropFileException(Name, bad.LineNumber, null, Explain(bad.Reason));
+            if (malformed is { } bad)
+            {
+                var column = hasRecord ? ColumnAt(reader, headers, bad.ByteOffset - reader.ByteOffset) : null;
+                throw new DropFileException(Name, bad.LineNumber, column, Explain(bad.Reason));
+            }
             if (!hasRecord) yield break;
+            if (reader.FieldCount != headers.Count)
+            {
+                if (reader.FieldCount == 1 && reader.RawRecord.Trim(" \t"u8).IsEmpty) continue; // a line of blanks is a blank line
+                throw new DropFileException(Name, reader.LineNumber, reader.FieldCount < headers.Count ? headers[reader.FieldCount].Trim() : null,
+                    reader.FieldCount < headers.Count
+                        ? $"the row has {reader.FieldCount} fields but the header has {headers.Count}; this column and the ones after it are missing. Look for a missing comma, or a quote that is never closed."
+                        : $"the row has {reader.FieldCount} fields but the header has {headers.Count}. Look for a stray comma, or a value with a comma that is not quoted.");
+            }
             if (!Utf8.IsValid(reader.RawRecord))
             {
                 throw new DropFileException(Name, reader.LineNumber, FindBadColumn(reader, columns),
@@ -108,6 +121,21 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
         return map;
 
         static bool malformedHeader(CsvReader r) => r.Headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal));
+    }
+
+    /// <summary>The header name of the field that holds a byte offset of the current record (quotes respected).</summary>
+    private static string? ColumnAt(CsvReader reader, IReadOnlyList<string> headers, long offset)
+    {
+        var raw = reader.RawRecord;
+        if (offset < 0 || offset > raw.Length) return null;
+        var field = 0;
+        var quoted = false;
+        for (var i = 0; i < offset; i++)
+        {
+            if (raw[i] == (byte)'"') quoted = !quoted;
+            else if (raw[i] == (byte)',' && !quoted) field++;
+        }
+        return field < headers.Count ? headers[field].Trim() : null;
     }
 
     private string? FindBadColumn(CsvReader reader, int[] columns)

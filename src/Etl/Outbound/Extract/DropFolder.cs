@@ -13,7 +13,7 @@ public sealed class DropFolder(string dataRoot, string entity)
     public DropSelection Select(DateTimeOffset now, TimeSpan settleTime)
     {
         if (!Directory.Exists(Path)) return new DropSelection(null, [], 0);
-        var candidates = new DirectoryInfo(Path).EnumerateFiles("*.csv")
+        var candidates = new DirectoryInfo(Path).EnumerateFiles()
             .Where(f => !f.Name.StartsWith('.') && f.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             .ToList();
         var ready = candidates

@@ -87,7 +87,6 @@ public sealed class DropFolderTests
     }
 
     [Test]
-    [Ignore("BUG: a drop named with an upper-case .CSV extension is never picked up on Linux: EnumerateFiles(\"*.csv\") matches case-sensitively there, although Select then checks the extension ignoring case")]
     public void Select_UpperCaseCsvExtension_Taken()
     {
         var path = Drop("INVENTORY_1.CSV", TimeSpan.FromMinutes(1));
