@@ -77,6 +77,12 @@ internal sealed class OutboxWatcher(string outbox, Func<CancellationToken, Task<
             {
                 break;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException or PortalApi.PortalUnavailableException)
+            {
+                // A watcher outlives bad moments: say so and try again at the next rescan.
+                logger.LogError("Outbox pass failed ({Problem}); trying again in {Seconds:0} s", e.Message, rescan.TotalSeconds);
+                await Task.Delay(rescan, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
         return last;
     }

@@ -58,7 +58,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
                 var stopped = false;
                 foreach (var file in scan.Ready)
                 {
-                    if (await DeliverAsync(file, result, cancellationToken) == Next.Stop)
+                    if (await DeliverGuardedAsync(file, result, cancellationToken) == Next.Stop)
                     {
                         stopped = true;
                         break;
@@ -67,7 +67,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
                 if (stopped) break;
                 if (scan.Ready.Count > 0) continue; // files published meanwhile are taken in this pass too
                 if (scan.Unsettled == 0 || clock.GetUtcNow() >= settleDeadline) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), clock, cancellationToken);
             }
         }
         result.Pending = OutboxScanner.Scan(outbox, clock.GetUtcNow()).Waiting;
@@ -76,6 +76,20 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
             logger.LogInformation("Upload: {Result}", result);
         }
         return result;
+    }
+
+    // A file that cannot be read, moved or recorded (a full disk, a busy state database) stays where it is, and the
+    // pass stops there: later files must not overtake it.
+    private async Task<Next> DeliverGuardedAsync(OutboxFile file, DrainResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DeliverAsync(file, result, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            return StopTransient(file, $"{e.GetType().Name}: {client.Redact(e.Message)}", result);
+        }
     }
 
     private async Task<Next> DeliverAsync(OutboxFile file, DrainResult result, CancellationToken cancellationToken)

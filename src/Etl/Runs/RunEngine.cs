@@ -245,7 +245,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             summary.Notices.AddRange(drained.Notices);
             return drained.ExitCode;
         }
-        catch (Exception e) when (e is ConfigurationException or IOException)
+        catch (Exception e) when (e is ConfigurationException or IOException or System.Data.Common.DbException)
         {
             summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
             summary.Notices.Add($"upload: nothing was delivered ({e.Message}); {summary.Upload.Pending} payload file(s) wait in outbox/.");
