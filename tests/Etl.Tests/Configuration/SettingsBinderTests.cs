@@ -137,6 +137,8 @@ public sealed class SettingsBinderTests
     [TestCase("ETL_Outbound__BatchSize", "0", "Outbound:BatchSize")]
     [TestCase("ETL_Outbound__BatchSize", "1000001", "Outbound:BatchSize")]
     [TestCase("ETL_Drop__MaxRemovedPercent", "101", "Drop:MaxRemovedPercent")]
+    [TestCase("ETL_Drop__MaxRemovedPercent", "100.4", "Drop:MaxRemovedPercent")]
+    [TestCase("ETL_Drop__MaxRemovedPercent", "-0.4", "Drop:MaxRemovedPercent")]
     [TestCase("ETL_Drop__MinBadRowsToFail", "-1", "Drop:MinBadRowsToFail")]
     [TestCase("ETL_Drop__SettleTime", "2.00:00:00", "Drop:SettleTime")]
     [TestCase("ETL_Portal__Timeout", "00:00:00", "Portal:Timeout")]
