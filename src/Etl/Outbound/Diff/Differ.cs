@@ -55,6 +55,7 @@ public sealed class Differ(EntitySchema schema, Dictionary<string, BaselineEntry
         if (_tolerances.Length == 0) return false;
         var a = held.Split(EntityKey.Separator);
         var b = current.Split(EntityKey.Separator);
+        if (a.Length != b.Length) return false; // a text value holding the separator itself: compare exactly
         for (var i = 0; i < a.Length; i++)
         {
             if (a[i] == b[i]) continue;
