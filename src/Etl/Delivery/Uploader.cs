@@ -143,7 +143,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
         }
         var superseded = payload.Records.Count - kept.Count;
         var body = payload.Bytes;
-        string? idempotencyKey = payload.BatchId;
+        var idempotencyKey = payload.BatchId;
         if (superseded > 0 || ledger.WasAccepted(payload.BatchId))
         {
             body = payload.WithRecords(kept);
@@ -154,8 +154,9 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
             logger.LogInformation("{File}: {Superseded} of {Count} record(s) are older than what the portal has received since; they are left out",
                 file.Name, superseded, payload.Records.Count);
         }
-        if (kept.Count == 0)
+        if (kept.Count == 0 && superseded > 0)
         {
+            // Every record has been overtaken by newer deliveries: nothing is left to post.
             var receipt = Receipt(payload, null, 0, [], now, superseded, null);
             ledger.RecordAccepted(payload.BatchId, payload.BodyHash, entity, null, receipt, now, null, []);
             DeliveryFiles.MoveToSent(outbox, file, receipt, now);
@@ -256,6 +257,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
 
     private Next StopTransient(OutboxFile file, string reason, DrainResult result)
     {
+        reason = reason.TrimEnd('.');
         result.StoppedBy = reason;
         var notice = $"upload: {file.Name} could not be delivered ({reason}); it and the payloads after it stay in outbox/ for the next pass.";
         result.Notices.Add(notice);
