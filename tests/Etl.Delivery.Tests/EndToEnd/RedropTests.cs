@@ -60,6 +60,30 @@ public sealed class RedropTests : DeliveryTestBase
     }
 
     [Test]
+    public async Task Redrop_HeldBackPayloadWhollyOvertaken_IsNotPostedAndSaysSo()
+    {
+        Root.Drop("inventory", "day1.csv", InventoryHeader + "A-1,MAIN,1,1,0\n", DateTime.UtcNow.AddMinutes(-10));
+        Assert.That(Inventory("--no-upload").ExitCode, Is.EqualTo(0));
+        var older = Root.Waiting().Single();
+        var held = Path.Combine(Root.Path, Path.GetFileName(older));
+        File.Move(older, held);
+        Root.Drop("inventory", "day2.csv", InventoryHeader + "A-1,MAIN,10,10,0\n");
+        Assert.That(Inventory().ExitCode, Is.EqualTo(0));
+        var imports = await Portal.ImportsAsync();
+
+        File.Move(held, older);
+        var upload = Etl("upload");
+
+        Assert.That(upload.ExitCode, Is.EqualTo(0), upload.ToString());
+        Assert.That(await Portal.ImportsAsync(), Is.EqualTo(imports), "nothing left to post");
+        Assert.That(Quantities(await Portal.DataAsync("inventory")), Is.EqualTo("A-1=10"));
+        var receipt = DataRoot.Receipt(Root.Sent().Single(p => Path.GetFileName(p) == Path.GetFileName(older)));
+        Assert.That(receipt["import_id"], Is.Null);
+        Assert.That(receipt["accepted"]!.GetValue<int>(), Is.Zero);
+        Assert.That(receipt["superseded"]!.GetValue<int>(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Redrop_RefusedPayloadAfterTheFault_IsDeliveredUnderItsOwnKey()
     {
         await Portal.SetFaultsAsync("""{ "fail_next": 1, "fail_status": 422 }""");
