@@ -59,14 +59,16 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         decide.LinkTo(backUpdate, link);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pulled = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             string? cursor = null;
             for (var pages = 0; pages < MaxPages; pages++)
             {
                 var page = await portal.ListAsync(window, cursor, PageSize, cancellationToken);
-                var fresh = page.Orders.Where(o => seen.Add(o.Id)).ToList();
-                result.Counts.Pulled += fresh.Count;
+                // De-duplicated by (id, updated_at): a newer version of an order seen earlier in this pull is decided again.
+                var fresh = page.Orders.Where(o => seen.Add(o.Id + "\u001F" + o.UpdatedAt)).ToList();
+                foreach (var order in fresh) pulled.Add(order.Id);
                 if (fresh.Count > 0 && !await decide.SendAsync(fresh, cancellationToken)) break;
                 if (page.NextCursor is null || page.Orders.Count == 0) break;
                 cursor = page.NextCursor;
@@ -79,6 +81,7 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         }
         decide.Complete();
         await backUpdate.Completion;
+        result.Counts.Pulled = pulled.Count;
 
         Count(result, outcomes);
         if (result.PullFailure is null && failedWrites == 0) ledger.AdvanceCheckpoint(window.ToUtc);
