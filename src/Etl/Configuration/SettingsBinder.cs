@@ -21,6 +21,14 @@ public static class SettingsBinder
     {
         var settings = new EtlSettings();
         BindObject(configuration, configuration, "", settings);
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(settings.Portal.TimeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ConfigurationException($"{Origin(configuration, "Portal:TimeZone")}: Portal:TimeZone = '{settings.Portal.TimeZone}' is not a known IANA time zone (e.g. America/Chicago).");
+        }
         return settings;
     }
 
