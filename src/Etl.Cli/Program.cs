@@ -13,6 +13,8 @@ var root = new RootCommand("""
     RunCommand.Create(),
     DemoCommand.Create(),
     ReviewCommand.Create(),
+    RunsCommand.Create(),
+    SnapshotsCommand.Create(),
     UploadCommand.Create(),
     SandboxCommand.Create(),
 };

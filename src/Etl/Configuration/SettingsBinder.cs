@@ -29,6 +29,11 @@ public static class SettingsBinder
         {
             throw new ConfigurationException($"{Origin(configuration, "Portal:TimeZone")}: Portal:TimeZone = '{settings.Portal.TimeZone}' is not a known IANA time zone (e.g. America/Chicago).");
         }
+        var url = settings.Portal.BaseUrl.Trim();
+        if (url.Length > 0 && !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw new ConfigurationException($"{Origin(configuration, "Portal:BaseUrl")}: Portal:BaseUrl is not an absolute http(s) URL (e.g. https://portal.example.com/); leave it empty for the in-process sandbox.");
+        }
         return settings;
     }
 

@@ -52,7 +52,6 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
-        foreach (var notice in summary.Notices) logger.LogWarning("{Notice}", notice);
         logger.LogInformation("Run {RunId} finished with exit code {ExitCode}; reports in {Reports}", runId, summary.ExitCode, RunReports.FolderOf(DataRoot, runId));
         return summary;
     }
@@ -90,7 +89,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                 selection = drops.Select(clock.GetUtcNow(), settings.Drop.SettleTime);
                 if (selection.Newest is null && request.FullResync && SnapshotSource.Latest(DataRoot, schema.Name) is { } last)
                 {
-                    logger.LogInformation("{Entity}: no new drop; full resync from the last snapshot {Snapshot}", schema.Name, last);
+                    logger.LogInformation("{Entity}: no new drop; full resync from the last snapshot {Snapshot}", schema.Name, last.Path);
                     source = await SnapshotSource.ReadAsync(schema, last, cancellationToken);
                 }
                 else if (selection.Newest is null)

@@ -106,6 +106,40 @@ public sealed class StateStore : IDisposable
         }
     }
 
+    /// <summary>The last runs, newest first.</summary>
+    public List<RunRecord> Runs(int last)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT run_id, pipeline, started_at, finished_at, exit_code, summary FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $last", ("$last", last));
+            return ReadRuns(command);
+        }
+    }
+
+    /// <summary>One run, or null.</summary>
+    public RunRecord? Run(string runId)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT run_id, pipeline, started_at, finished_at, exit_code, summary FROM runs WHERE run_id = $id", ("$id", runId));
+            return ReadRuns(command).SingleOrDefault();
+        }
+    }
+
+    private static List<RunRecord> ReadRuns(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var result = new List<RunRecord>();
+        while (reader.Read())
+        {
+            result.Add(new RunRecord(reader.GetString(0), reader.GetString(1), Time(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : Time(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return result;
+
+        static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
@@ -133,6 +167,9 @@ public sealed class BaselineEntry(string values)
     /// <summary>Whether the current drop has a row with this key (valid or not).</summary>
     public bool Seen { get; set; }
 }
+
+/// <summary>A run of the history: its summary JSON once it finished (null while running or when it was killed).</summary>
+public sealed record RunRecord(string RunId, string Pipeline, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? ExitCode, string? SummaryJson);
 
 /// <summary>A baseline change: the new canonical values of a key, or null when the key was deleted.</summary>
 public readonly record struct BaselineChange(string Key, string? Values);

@@ -1,7 +1,5 @@
 using Etl.Entities;
 using Etl.Outbound.Extract;
-using Parquet;
-using Parquet.Schema;
 
 namespace Etl.Outbound.Snapshots;
 
@@ -27,63 +25,18 @@ public sealed class SnapshotSource : IRowSource
     public DateTimeOffset AsOf { get; }
 
     /// <summary>The newest published snapshot of an entity (by run id), or null when there is none.</summary>
-    public static string? Latest(string dataRoot, string entity)
-    {
-        var folder = Path.Combine(dataRoot, "snapshots", entity);
-        return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, entity + "_*.parquet", SearchOption.AllDirectories)
-                .Where(f => !Path.GetFileName(f).StartsWith('.'))
-                .MaxBy(Path.GetFileName, StringComparer.Ordinal)
-            : null;
-    }
+    public static SnapshotFile? Latest(string dataRoot, string entity) => SnapshotFile.List(dataRoot, entity).LastOrDefault();
 
     /// <summary>Reads a snapshot file.</summary>
-    public static async Task<SnapshotSource> ReadAsync(EntitySchema schema, string path, CancellationToken cancellationToken)
+    public static async Task<SnapshotSource> ReadAsync(EntitySchema schema, SnapshotFile snapshot, CancellationToken cancellationToken)
     {
-        var records = new List<RawRecord>();
-        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
-        var inFile = reader.Schema.GetDataFields();
-        var fields = schema.Fields.Select(f => inFile.FirstOrDefault(d => d.Name == f.Name)
-            ?? throw new DropFileException(Path.GetFileName(path), 0, f.Name, "the snapshot has no such column.")).ToArray();
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            var group = reader.OpenRowGroupReader(g);
-            var rows = checked((int)group.RowCount);
-            var columns = new string?[fields.Length][];
-            for (var f = 0; f < fields.Length; f++) columns[f] = await ReadTextsAsync(group, schema.Fields[f].Kind, fields[f], rows, cancellationToken);
-            for (var r = 0; r < rows; r++)
-            {
-                var texts = new string?[fields.Length];
-                for (var f = 0; f < fields.Length; f++) texts[f] = columns[f][r];
-                records.Add(new RawRecord(records.Count + 1, texts));
-            }
-        }
-        return new SnapshotSource(Path.GetFileName(path), new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), records);
+        var fields = schema.Fields.Count;
+        var rows = await snapshot.ReadRowsAsync(cancellationToken);
+        var records = rows.Select((row, i) => new RawRecord(i + 1, row[..fields])).ToList();
+        return new SnapshotSource(Path.GetFileName(snapshot.Path), new DateTimeOffset(File.GetLastWriteTimeUtc(snapshot.Path), TimeSpan.Zero), records);
     }
 
     /// <inheritdoc />
     public IEnumerable<RawRecord> Read(CancellationToken cancellationToken) =>
         _records.Select(r => r with { Texts = (string?[])r.Texts.Clone() });
-
-    private static async Task<string?[]> ReadTextsAsync(ParquetRowGroupReader group, FieldKind kind, DataField field, int rows, CancellationToken cancellationToken)
-    {
-        switch (kind)
-        {
-            case FieldKind.Integer: return await Typed<long>();
-            case FieldKind.Number: return await Typed<decimal>();
-            case FieldKind.Date: return await Typed<DateOnly>();
-            case FieldKind.Flag: return await Typed<bool>();
-            default:
-                var texts = new string?[rows];
-                await group.ReadAsync(field, texts.AsMemory(), null, cancellationToken);
-                return texts;
-        }
-
-        async Task<string?[]> Typed<T>() where T : struct
-        {
-            var values = new T?[rows];
-            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
-            return [.. values.Select(v => v is { } value ? FieldConverter.Canonical(value) : null)];
-        }
-    }
 }
