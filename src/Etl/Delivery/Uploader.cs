@@ -38,9 +38,15 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
     /// </summary>
     public static async Task<DrainResult> DrainOnceAsync(EtlSettings settings, StateStore state, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
     {
+        await using var portal = new PortalSession(settings, clock, logger);
+        return await DrainOnceAsync(settings, portal, state, clock, logger, cancellationToken);
+    }
+
+    /// <summary>One drain through a portal session the caller shares with other work.</summary>
+    public static async Task<DrainResult> DrainOnceAsync(EtlSettings settings, PortalSession portal, StateStore state, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
+    {
         if (CountWaiting(settings.DataRoot, clock) == 0) return new DrainResult();
-        await using var target = await PortalTarget.OpenAsync(settings.Portal, settings.DataRoot, cancellationToken);
-        using var client = new PortalClient(target.BaseAddress, settings.Portal, clock, logger);
+        var (target, client) = await portal.OpenAsync(cancellationToken);
         using var ledger = DeliveryLedger.Open(settings.DataRoot, target.Identity);
         return await new Uploader(OutboxOf(settings.DataRoot), client, ledger, state, clock, logger).DrainAsync(cancellationToken);
     }

@@ -44,10 +44,11 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
 
         var results = await Task.WhenAll(selected.Select(e => Task.Run(() => RunEntityAsync(e, state, runId, startedAt, request, cancellationToken), cancellationToken)));
         summary.Entities.AddRange(results);
+        await using var portal = new PortalSession(settings, clock, logger);
         var ordersExitCode = pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders))
-            ? await ImportOrdersAsync(summary, runId, request, cancellationToken)
+            ? await ImportOrdersAsync(summary, portal, runId, request, cancellationToken)
             : ExitCodes.Done;
-        var uploadExitCode = await DrainOutboxAsync(summary, state, request, cancellationToken);
+        var uploadExitCode = await DrainOutboxAsync(summary, portal, state, request, cancellationToken);
         summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode]);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
@@ -188,7 +189,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     /// The order import (CONTRACTS.md section 5): fills the summary's order counts; returns its share of the exit code
     /// (3 when a pull, an ERP write or a back-update failed, 2 for a bad portal setting or key).
     /// </summary>
-    private async Task<int> ImportOrdersAsync(RunSummary summary, string runId, RunRequest request, CancellationToken cancellationToken)
+    private async Task<int> ImportOrdersAsync(RunSummary summary, PortalSession portal, string runId, RunRequest request, CancellationToken cancellationToken)
     {
         var orders = settings.Orders;
         TimeZoneInfo zone;
@@ -203,8 +204,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         var statuses = orders.ImportStatuses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         try
         {
-            await using var target = await PortalTarget.OpenAsync(settings.Portal, DataRoot, cancellationToken);
-            using var client = new PortalClient(target.BaseAddress, settings.Portal, clock, logger);
+            var (_, client) = await portal.OpenAsync(cancellationToken);
             await using var erp = await ErpGateway.OpenAsync(new ErpDatabase(settings.Erp, DataRoot), settings.Erp.OrderNumberPrefix, cancellationToken);
             using var ledger = OrderLedger.Open(DataRoot);
             var window = PullWindow.For(clock.GetUtcNow(), ledger.Checkpoint, request.Since, orders.Lookback, orders.SettleLag, orders.InitialLookback, zone);
@@ -230,7 +230,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     /// The outbox drain at the end of a run (unless --no-upload): fills the summary's upload counts; returns the drain's
     /// share of the exit code (2 for a refused key or a bad portal setting, 3 for refused or left-over payloads).
     /// </summary>
-    private async Task<int> DrainOutboxAsync(RunSummary summary, StateStore state, RunRequest request, CancellationToken cancellationToken)
+    private async Task<int> DrainOutboxAsync(RunSummary summary, PortalSession portal, StateStore state, RunRequest request, CancellationToken cancellationToken)
     {
         if (request.NoUpload)
         {
@@ -239,7 +239,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         }
         try
         {
-            var drained = await Uploader.DrainOnceAsync(settings, state, clock, logger, cancellationToken);
+            var drained = await Uploader.DrainOnceAsync(settings, portal, state, clock, logger, cancellationToken);
             drained.CopyTo(summary.Upload);
             summary.Notices.AddRange(drained.Notices);
             return drained.ExitCode;
