@@ -16,6 +16,7 @@ var root = new RootCommand("""
     RunsCommand.Create(),
     SnapshotsCommand.Create(),
     UploadCommand.Create(),
+    ServeCommand.Create(),
     SandboxCommand.Create(),
 };
 
