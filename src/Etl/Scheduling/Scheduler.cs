@@ -14,8 +14,8 @@ namespace Etl.Scheduling;
 /// </summary>
 internal sealed class Scheduler
 {
-    /// <summary>The longest sleep: a wall-clock change or a suspended machine is noticed within it.</summary>
-    public static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
+    /// <summary>The longest sleep by default: a wall-clock change or a suspended machine is noticed within it.</summary>
+    public static readonly TimeSpan DefaultMaxSleep = TimeSpan.FromMinutes(1);
 
     private readonly IReadOnlyList<ScheduledPipeline> _pipelines;
     private readonly Func<PipelineDefinition, CancellationToken, Task<RunSummary>> _run;
@@ -23,7 +23,7 @@ internal sealed class Scheduler
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private long _idleTicks = -1;
+    private SleepState? _sleeping;
 
     /// <summary>
     /// A scheduler of <paramref name="pipelines"/> (in the order that breaks ties) that starts a run with
@@ -43,8 +43,11 @@ internal sealed class Scheduler
     /// <summary>The pipelines, with when each is due.</summary>
     public IReadOnlyList<ScheduledPipeline> Pipelines => _pipelines;
 
-    /// <summary>The clock's time when the loop last went to sleep with no run going (for tests); null before.</summary>
-    public DateTimeOffset? IdleAt => Volatile.Read(ref _idleTicks) is var ticks and >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    /// <summary>The longest the loop sleeps before it looks at the clock again.</summary>
+    public TimeSpan MaxSleep { get; init; } = DefaultMaxSleep;
+
+    /// <summary>When the loop last went to sleep, until when, and with which run going (for tests); null before.</summary>
+    public SleepState? Sleeping => Volatile.Read(ref _sleeping);
 
     /// <summary>Plans every pipeline's first run: a catch-up now if it missed an occurrence since it last ran, else its next occurrence.</summary>
     public void Plan(DateTimeOffset now)
@@ -84,13 +87,13 @@ internal sealed class Scheduler
                 continue;
             }
             if (active is not null) AnnounceWaits(active, now);
-            else Volatile.Write(ref _idleTicks, now.UtcTicks);
 
             var sleep = MaxSleep;
             foreach (var pipeline in _pipelines)
             {
                 if (pipeline.Due > now && pipeline.Due - now < sleep) sleep = pipeline.Due - now;
             }
+            Volatile.Write(ref _sleeping, new SleepState(now, now + sleep, active?.Pipeline.Name));
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var timer = Task.Delay(sleep, _clock, wake.Token);
             await Task.WhenAny(active is null ? [timer] : [timer, active.Task]);
@@ -200,6 +203,9 @@ internal sealed class Scheduler
 
     private static string Duration(TimeSpan span) =>
         span.TotalSeconds < 60 ? $"{span.TotalSeconds:0} s" : span.TotalMinutes < 60 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalHours:0.#} h";
+
+    /// <summary>The loop went to sleep at <paramref name="At"/> until <paramref name="Until"/> (or the end of the run of <paramref name="Running"/>).</summary>
+    internal sealed record SleepState(DateTimeOffset At, DateTimeOffset Until, string? Running);
 
     private sealed record ActiveRun(ScheduledPipeline Pipeline, DateTimeOffset Due, DateTimeOffset StartedAt, Task<RunSummary> Task);
 }
