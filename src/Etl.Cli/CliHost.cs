@@ -15,7 +15,10 @@ namespace Etl.Cli;
 internal static class CliHost
 {
     /// <summary>Builds the host of a command; a bad setting throws <see cref="ConfigurationException"/>.</summary>
-    public static (IHost Host, EtlSettings Settings) Build(string? dataRoot, PipelineDefinition? pipeline = null)
+    /// <param name="dataRoot">--data-root, when given.</param>
+    /// <param name="pipeline">The pipeline whose settings sit between appsettings.json and the environment.</param>
+    /// <param name="quiet">Log warnings and errors only (while progress bars show the rest).</param>
+    public static (IHost Host, EtlSettings Settings) Build(string? dataRoot, PipelineDefinition? pipeline = null, bool quiet = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -39,14 +42,26 @@ internal static class CliHost
         }
         var settings = SettingsBinder.Bind((IConfigurationRoot)builder.Configuration);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (settings.Log.Format == "json")
         {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (quiet) builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         return (builder.Build(), settings);

@@ -50,12 +50,19 @@ internal static class RunCommand
     /// <summary>Runs a pipeline and prints its summary; shared with etl demo.</summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
-        var (host, settings) = CliHost.Build(dataRoot, definition);
+        bool interactive;
+        using (var probe = CliHost.Build(dataRoot, definition).Host)
+        {
+            interactive = TerminalProgress.Wanted(probe.Services.GetRequiredService<Configuration.EtlSettings>().Log.Format);
+        }
+        var (host, settings) = CliHost.Build(dataRoot, definition, quiet: interactive);
         using (host)
         {
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl");
-            var engine = new RunEngine(settings, host.Services.GetRequiredService<TimeProvider>(), logger);
-            var summary = await engine.RunAsync(definition, request, cancellationToken);
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            var summary = interactive
+                ? await TerminalProgress.RunAsync(progress => new RunEngine(settings, clock, logger, progress).RunAsync(definition, request, cancellationToken))
+                : await new RunEngine(settings, clock, logger).RunAsync(definition, request, cancellationToken);
             if (summary.ExitCode == ExitCodes.Locked)
             {
                 await Console.Error.WriteLineAsync("etl: " + summary.Notices[0]);

@@ -22,6 +22,17 @@ public sealed class EtlSettings
 
     /// <summary>The ERP database.</summary>
     public ErpSettings Erp { get; set; } = new();
+
+    /// <summary>How the log is written.</summary>
+    public LogSettings Log { get; set; } = new();
+}
+
+/// <summary>The log's format.</summary>
+public sealed class LogSettings
+{
+    /// <summary>plain (one line per event, the default) or json (one JSON object per line, for log shippers).</summary>
+    [RegularExpression("^(plain|json)$", ErrorMessage = "must be plain or json")]
+    public string Format { get; set; } = "plain";
 }
 
 /// <summary>Drop pickup and the guards that protect the portal from bad drops.</summary>

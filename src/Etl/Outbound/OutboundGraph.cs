@@ -15,7 +15,7 @@ namespace Etl.Outbound;
 /// Every block is bounded and propagates completion; nothing is published here. The caller publishes
 /// the staged payloads and the snapshot once <see cref="GuardViolation"/> says the entity may go on.
 /// </summary>
-public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntry> baseline, string dataRoot)
+public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntry> baseline, string dataRoot, IRunProgress? progress = null)
 {
     private const int ChunkSize = 4096;
     private const int Capacity = 4;
@@ -27,7 +27,10 @@ public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntr
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
     {
         var schema = job.Schema;
+        var report = progress ?? NoProgress.Instance;
+        report.Stage(schema.Name, "scan");
         var duplicates = DuplicateIndex.Build(schema, job.Source, cancellationToken);
+        report.Stage(schema.Name, "diff", duplicates.Rows);
         var differ = new Differ(schema, baseline, job.Tolerances, job.FullResync);
         var payloads = new StagedPayloads(Path.Combine(dataRoot, "outbox"), schema, job.RunId, job.Source.AsOf, job.BatchSize);
         var snapshot = await SnapshotWriter.CreateAsync(schema, SnapshotWriter.PathFor(dataRoot, schema.Name, job.RunId, job.RunStart), cancellationToken);
@@ -41,6 +44,7 @@ public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntr
             var write = new TransformBlock<(Row[] Rows, ChangeRecord[] Changes), ChangeRecord[]>(async chunk =>
             {
                 await snapshot.AppendAsync(chunk.Rows, cancellationToken);
+                report.Advance(schema.Name, chunk.Rows.Length);
                 return chunk.Changes;
             }, options);
             var stage = new ActionBlock<ChangeRecord[]>(payloads.Add, options);

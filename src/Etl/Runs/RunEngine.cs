@@ -20,7 +20,7 @@ namespace Etl.Runs;
 /// One run of a pipeline end to end: the run lock, every outbound entity in parallel (each its own Dataflow
 /// graph), then orders, then the outbox drain; the reports and the run history at the end.
 /// </summary>
-public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger logger)
+public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger logger, IRunProgress? progress = null)
 {
     private string DataRoot => settings.DataRoot;
 
@@ -45,10 +45,16 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         var results = await Task.WhenAll(selected.Select(e => Task.Run(() => RunEntityAsync(e, state, runId, startedAt, request, cancellationToken), cancellationToken)));
         summary.Entities.AddRange(results);
         await using var portal = new PortalSession(settings, clock, logger);
-        var ordersExitCode = pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders))
-            ? await ImportOrdersAsync(summary, portal, runId, request, cancellationToken)
-            : ExitCodes.Done;
+        var ordersExitCode = ExitCodes.Done;
+        if (pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders)))
+        {
+            progress?.Stage(EntityCatalog.Orders, "import");
+            ordersExitCode = await ImportOrdersAsync(summary, portal, runId, request, cancellationToken);
+            progress?.Finished(EntityCatalog.Orders, ordersExitCode == ExitCodes.Done ? EntityStatus.Done : EntityStatus.Failed);
+        }
+        if (!request.NoUpload) progress?.Stage("upload", "send");
         var uploadExitCode = await DrainOutboxAsync(summary, portal, state, request, cancellationToken);
+        if (!request.NoUpload) progress?.Finished("upload", uploadExitCode == ExitCodes.Done ? EntityStatus.Done : EntityStatus.Failed);
         summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode]);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
@@ -114,7 +120,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         }
 
         var baseline = state.LoadBaseline(schema.Name);
-        var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), baseline, DataRoot);
+        var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), baseline, DataRoot, progress);
         var result = graph.Result;
         try
         {
@@ -128,6 +134,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                 }
                 else
                 {
+                    progress?.Stage(schema.Name, "publish");
                     var published = payloads.Publish(state, clock);
                     result.Batches = published.Count;
                     result.RecordsWritten = payloads.Records;
@@ -154,6 +161,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             logger.LogInformation("{Entity}: read {Read}, unchanged {Unchanged}, added {Added}, changed {Changed}, removed {Removed}, invalid {Invalid}, {Batches} payload(s) with {Records} record(s)",
                 schema.Name, result.Read, result.Unchanged, result.Added, result.Changed, result.Removed, result.Invalid, result.Batches, result.RecordsWritten);
         }
+        progress?.Finished(schema.Name, result.Status);
         return result;
     }
 

@@ -39,7 +39,7 @@ internal sealed class PortalFixture : IAsyncDisposable
         ["ETL_Portal__ApiKey"] = ApiKey,
         ["ETL_Portal__TimeZone"] = Zone.Id,
         ["ETL_Portal__MaxRetryDelay"] = "00:00:01",
-        ["ETL_Portal__Timeout"] = "00:00:05",
+        ["ETL_Portal__Timeout"] = "00:00:20",
         ["ETL_Orders__SettleLag"] = "00:00:00",
     };
 
