@@ -6,8 +6,9 @@ using CsvHelper;
 namespace Etl.Runs;
 
 /// <summary>
-/// reports/&lt;run-id&gt;/: summary.json, summary.txt for people, and &lt;entity&gt;.invalid.csv per entity with
-/// invalid records (file, line, key, field, value, rule, message). Each file appears whole.
+/// reports/&lt;run-id&gt;/: summary.json, summary.txt and report.html (<see cref="HtmlReport"/>) for people, and
+/// &lt;entity&gt;.invalid.csv per entity with invalid records (file, line, key, field, value, rule, message). Each file
+/// appears whole; summary.json is written last.
 /// </summary>
 public static class RunReports
 {
@@ -23,6 +24,7 @@ public static class RunReports
             AtomicFile.Write(Path.Combine(folder, entity.Entity + ".invalid.csv"), stream => WriteInvalidCsv(stream, entity.InvalidRecords));
         }
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.txt"), Text(summary));
+        AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.FileName), HtmlReport.Render(summary));
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), Json(summary));
     }
 

@@ -139,6 +139,7 @@ public sealed class RunReportsTests
         {
             $"reports/{RunId}/inventory.invalid.csv",
             $"reports/{RunId}/items.invalid.csv",
+            $"reports/{RunId}/report.html",
             $"reports/{RunId}/summary.json",
             $"reports/{RunId}/summary.txt",
         }));
