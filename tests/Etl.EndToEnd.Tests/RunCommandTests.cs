@@ -235,11 +235,35 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Run_JsonLog_WritesOneJsonObjectPerLogLine()
+    {
+        _root.Drop("inventory", "inventory.csv", Inventory(3));
+
+        var result = EtlCommand.Run(EtlCommand.RepositoryRoot, new Dictionary<string, string> { ["ETL_Log__Format"] = "json" },
+            "run", "intraday", "--data-root", _root.Path, "--no-upload");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var events = result.Stdout.Split('\n').Where(l => l.StartsWith('{')).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.That(events.Select(e => (string?)e["Message"]), Has.Some.Contains("inventory: read 3"));
+        Assert.That(events, Has.All.Matches<System.Text.Json.Nodes.JsonNode>(e => e["LogLevel"] is not null && e["Timestamp"] is not null));
+    }
+
+    [Test]
+    public void Run_UnknownLogFormat_Exits2()
+    {
+        var result = EtlCommand.Run(EtlCommand.RepositoryRoot, new Dictionary<string, string> { ["ETL_Log__Format"] = "xml" },
+            "run", "intraday", "--data-root", _root.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("ETL_Log__Format"));
+    }
+
+    [Test]
     public void Help_EveryCommand_HasDescriptionAndExamples()
     {
-        foreach (var command in new[] { "run", "demo" })
+        foreach (var command in new[] { "run", "demo", "upload", "sandbox", "serve", "runs", "runs show", "snapshots list", "snapshots show", "snapshots diff", "review list" })
         {
-            var result = EtlCommand.Run(command, "--help");
+            var result = EtlCommand.Run([.. command.Split(' '), "--help"]);
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
             Assert.That(result.Stdout, Does.Contain("Examples:").And.Contain("--data-root"), command);
         }
