@@ -180,6 +180,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
             return StopTransient(file, e.Message, result);
         }
         now = clock.GetUtcNow();
+        Testing.CrashPoints.Hit("upload.after-post");
         if (answer.IsSuccess)
         {
             Accept(file, payload, entity, schema, keys, kept, superseded, idempotencyKey, answer, now, result);
@@ -231,6 +232,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
         }).ToList();
         var receipt = Receipt(payload, importId, accepted, rejectedJson, now, superseded, idempotencyKey == payload.BatchId ? null : idempotencyKey);
         ledger.RecordAccepted(payload.BatchId, payload.BodyHash, entity, idempotencyKey, receipt, now, payload.AsOfText, delivered);
+        Testing.CrashPoints.Hit("upload.after-ledger");
         DeliveryFiles.MoveToSent(outbox, file, receipt, now);
         result.Sent++;
         result.RejectedRecords += rejected.Count;

@@ -38,6 +38,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             summary.Notices.Add($"another run holds the data root {Path.GetFullPath(DataRoot)}: {holder}. Nothing was done; try again when it has finished.");
             return summary;
         }
+        SweepLeftovers();
         using var state = StateStore.Open(DataRoot);
         state.RecordRunStarted(runId, pipeline.Name, startedAt);
         logger.LogInformation("Run {RunId} of pipeline {Pipeline} started (data root {DataRoot})", runId, pipeline.Name, Path.GetFullPath(DataRoot));
@@ -61,6 +62,25 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
         logger.LogInformation("Run {RunId} finished with exit code {ExitCode}; reports in {Reports}", runId, summary.ExitCode, RunReports.FolderOf(DataRoot, runId));
         return summary;
+    }
+
+    /// <summary>
+    /// Removes the hidden temp files a killed run left behind (staged payloads, half-written snapshots and reports).
+    /// Holding the run lock, nothing else of this data root can be writing them.
+    /// </summary>
+    private void SweepLeftovers()
+    {
+        var outbox = Path.Combine(DataRoot, "outbox");
+        var leftovers = Directory.Exists(outbox) ? Directory.EnumerateFiles(outbox, ".*.json.tmp") : [];
+        foreach (var folder in new[] { "snapshots", "reports" }.Select(f => Path.Combine(DataRoot, f)).Where(Directory.Exists))
+        {
+            leftovers = leftovers.Concat(Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories));
+        }
+        foreach (var file in leftovers.ToList())
+        {
+            File.Delete(file);
+            logger.LogInformation("Removed {File}, left by a run that did not finish", Path.GetRelativePath(DataRoot, file));
+        }
     }
 
     /// <summary>A new run id: YYYYMMDDTHHMMSSZ- plus six hex digits.</summary>

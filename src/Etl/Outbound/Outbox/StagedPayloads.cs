@@ -74,6 +74,7 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
             PayloadWriter.Write(stream, schema, runId, sequence, asOf, _pending);
+            Testing.CrashPoints.Hit("outbound.mid-payload-write");
             stream.Flush(flushToDisk: true);
         }
         _staged.Add(new Staged(sequence, temp, [.. _pending.Select(r => new BaselineChange(r.Key, r.Values))]));

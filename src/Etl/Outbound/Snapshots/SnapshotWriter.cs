@@ -145,6 +145,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
                     break;
             }
         }
+        Testing.CrashPoints.Hit("outbound.mid-snapshot");
         await group.WriteAsync<bool>(_isValid, _buffer.Select(r => !r.IsInvalid).ToArray(), null, null, cancellationToken);
         Rows += _buffer.Count;
         _buffer.Clear();
