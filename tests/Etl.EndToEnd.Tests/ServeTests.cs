@@ -60,6 +60,20 @@ public sealed class ServeTests
     }
 
     [Test]
+    public async Task Serve_SecondServeOnTheSameDataRoot_Exits4()
+    {
+        using var first = Serve();
+        await first.WaitForOutputAsync("etl serve: watching", Patience);
+
+        var second = EtlCommand.Run(_work, (IDictionary<string, string>?)null, "serve", "--data-root", _root.Path);
+        first.Signal("TERM");
+        await first.WaitForExitAsync(Patience);
+
+        Assert.That(second.ExitCode, Is.EqualTo(4), second.ToString());
+        Assert.That(second.Stderr, Does.Contain("another etl serve already runs"));
+    }
+
+    [Test]
     public async Task Serve_DropWhileServing_RunsOnScheduleDeliversAndStopsCleanlyOnSigterm()
     {
         using var serve = Serve();

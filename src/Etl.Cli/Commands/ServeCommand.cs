@@ -2,6 +2,7 @@ using System.CommandLine;
 using Etl.Configuration;
 using Etl.Delivery;
 using Etl.Runs;
+using Etl.State;
 using Etl.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,13 @@ internal static class ServeCommand
         }
 
         var (host, settings) = CliHost.Build(dataRoot);
+        using var serveLock = ServeLock.TryAcquire(settings.DataRoot);
+        if (serveLock is null)
+        {
+            host.Dispose();
+            await Console.Error.WriteLineAsync($"etl: another etl serve already runs on the data root {Path.GetFullPath(settings.DataRoot)}; one is enough (a second would run every pipeline twice).");
+            return ExitCodes.Locked;
+        }
         using (host)
         {
             var options = SchedulerOptions.Bind((IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>());
