@@ -258,6 +258,27 @@ public sealed class RunCommandTests
         Assert.That(result.Stderr, Does.Contain("ETL_Log__Format"));
     }
 
+    [TestCase("outbound.payload")]
+    [TestCase("outbound.snapshot")]
+    public void Run_DiskWriteFails_FailsTheEntityCleanlyAndTheNextRunSendsEverything(string point)
+    {
+        _root.Drop("inventory", "inventory.csv", Inventory(5));
+        _root.Drop("order_status", "order_status.csv", "erp_order_no,portal_order_id,status,ship_date,carrier,tracking_no\nSO-1,PO-1,IN_PROGRESS,,,\n");
+
+        var failed = EtlCommand.Run(EtlCommand.RepositoryRoot, new Dictionary<string, string> { ["ETL_TEST_FAIL_AT"] = point },
+            "run", "intraday", "--data-root", _root.Path, "--no-upload");
+
+        Assert.That(failed.ExitCode, Is.EqualTo(3), failed.ToString());
+        Assert.That(failed.Stdout, Does.Contain("No space left on device"));
+        Assert.That(_root.Payloads("inventory"), Is.Empty, "nothing of the entity is published");
+        Assert.That(Directory.GetFiles(_root.Path, ".*.tmp", SearchOption.AllDirectories), Is.Empty, "no temp file left behind");
+        Assert.That(File.Exists(Path.Combine(_root.Path, "drop", "erp", "inventory", "inventory.csv")), Is.True, "the drop stays for the next run");
+
+        var next = Intraday();
+        Assert.That(next.ExitCode, Is.EqualTo(0), next.ToString());
+        Assert.That(DataRoot.Records(_root.Payloads("inventory")), Has.Count.EqualTo(5), "the baseline did not advance: every record is sent");
+    }
+
     [Test]
     public void Help_EveryCommand_HasDescriptionAndExamples()
     {

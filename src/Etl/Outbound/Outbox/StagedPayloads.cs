@@ -71,11 +71,18 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
         Directory.CreateDirectory(outbox);
         var sequence = _staged.Count + 1;
         var temp = Path.Combine(outbox, string.Create(CultureInfo.InvariantCulture, $".{schema.Name}_{runId}_{sequence:D6}.json.tmp"));
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        try
         {
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             PayloadWriter.Write(stream, schema, runId, sequence, asOf, _pending);
             Testing.CrashPoints.Hit("outbound.mid-payload-write");
+            Testing.CrashPoints.Write("outbound.payload");
             stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
         _staged.Add(new Staged(sequence, temp, [.. _pending.Select(r => new BaselineChange(r.Key, r.Values))]));
         _pending.Clear();

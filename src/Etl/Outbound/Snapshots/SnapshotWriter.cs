@@ -146,6 +146,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
             }
         }
         Testing.CrashPoints.Hit("outbound.mid-snapshot");
+        Testing.CrashPoints.Write("outbound.snapshot");
         await group.WriteAsync<bool>(_isValid, _buffer.Select(r => !r.IsInvalid).ToArray(), null, null, cancellationToken);
         Rows += _buffer.Count;
         _buffer.Clear();
