@@ -148,6 +148,20 @@ public sealed class OrderImportTests
     }
 
     [Test]
+    public async Task Run_TruncatedPagesAndBodies_AreRetriedAndEveryOrderImportedOnce()
+    {
+        await SeedAsync([.. Enumerable.Range(0, 120).Select(i => Order($"P-{i:D3}", po: $"PO-{i}"))]);
+        await _portal.PostAsync("sandbox/faults", JsonNode.Parse("""{ "malformed_next": 3 }""")!);
+
+        var result = Run();
+        await _portal.PostAsync("sandbox/faults", new JsonObject());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(Orders()["created"]!.GetValue<int>(), Is.EqualTo(120));
+        Assert.That(ErpFixture.Column(DataPath, "SELECT count(DISTINCT portal_order_id) || '/' || count(*) FROM sales_orders WHERE source = 'portal'"), Is.EqualTo(new[] { "121/121" }));
+    }
+
+    [Test]
     public async Task Run_PortalDownDuringThePull_FailsWithoutMovingTheCheckpoint()
     {
         await SeedAsync(Order("P-1", po: "A"));
