@@ -56,7 +56,8 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         if (!request.NoUpload) progress?.Stage("upload", "send");
         var uploadExitCode = await DrainOutboxAsync(summary, portal, state, request, cancellationToken);
         if (!request.NoUpload) progress?.Finished("upload", uploadExitCode == ExitCodes.Done ? EntityStatus.Done : EntityStatus.Failed);
-        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode]);
+        var reconcileExitCode = await ReconcileAsync(pipeline, summary, portal, state, request, cancellationToken);
+        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode, reconcileExitCode]);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
@@ -91,6 +92,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     {
         var known = pipeline.Entities.Select(e => e.Name).ToHashSet();
         if (pipeline.Orders) known.Add(EntityCatalog.Orders);
+        known.UnionWith(pipeline.Reconcile);
         var unknown = request.Only.Where(n => !known.Contains(n)).ToList();
         if (unknown.Count > 0)
         {
@@ -133,8 +135,9 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                 }
             }
         }
-        catch (Exception e) when (e is DropFileException or System.Data.Common.DbException)
+        catch (Exception e) when (e is DropFileException or System.Data.Common.DbException or InvalidOperationException or ArgumentException or IOException or NotSupportedException)
         {
+            // A broken drop, or an ERP the query cannot reach (bad connection string, server down): this entity fails, the others go on.
             logger.LogError("{Entity}: failed, {Reason}", schema.Name, e.Message);
             return new EntityResult(schema.Name) { Status = EntityStatus.Failed, Reason = e.Message };
         }
@@ -246,12 +249,31 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             if (c.Failed > 0) summary.Notices.Add($"orders: {c.Failed} order(s) failed; their back-updates are parked and retried by the next run (see etl review list for held orders).");
             return result.HasFailures ? ExitCodes.PartlyFailed : ExitCodes.Done;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or PortalUnavailableException or IOException)
+        catch (Exception e) when (e is not (OperationCanceledException or ConfigurationException))
         {
+            // The ERP or the portal could not be used at all (unreachable, a connection string the provider refuses):
+            // the orders fail, the rest of the run stands, and the next run reads the same window again.
             summary.Notices.Add($"orders: the import failed and the checkpoint stays where it was: {e.Message}");
             logger.LogError("orders: the import failed: {Problem}", e.Message);
             return ExitCodes.PartlyFailed;
         }
+    }
+
+    /// <summary>
+    /// The pipeline's "reconcile" entities (with --only, those it names), report only, after the drain: their counts go
+    /// into the summary's reconcile section; returns their share of the exit code (drift alone is not a failure).
+    /// </summary>
+    private async Task<int> ReconcileAsync(PipelineDefinition pipeline, RunSummary summary, PortalSession portal, StateStore state, RunRequest request, CancellationToken cancellationToken)
+    {
+        var entities = pipeline.Reconcile.Where(n => request.Only.Count == 0 || request.Only.Contains(n))
+            .Select(n => (EntityCatalog.Find(n)!, pipeline.Entities.FirstOrDefault(e => e.Name == n)?.Tolerances ?? new Dictionary<string, decimal>()))
+            .ToList();
+        if (entities.Count == 0) return ExitCodes.Done;
+        if (request.NoUpload) summary.Notices.Add("reconcile: --no-upload left this run's payloads in outbox/; their records show as drift until they are delivered.");
+        progress?.Stage("reconcile", "compare");
+        var code = await new Reconcile.ReconcileEngine(settings, clock, logger).ReconcileAsync(summary, portal, state, entities, repair: false, allowMassRemoval: false, settings.Outbound.BatchSize, cancellationToken);
+        progress?.Finished("reconcile", code == ExitCodes.Done ? EntityStatus.Done : EntityStatus.Failed);
+        return code;
     }
 
     /// <summary>
