@@ -5,7 +5,7 @@ using System.Text;
 namespace Etl.Benchmarks;
 
 /// <summary>What one child process did: exit code, wall time, peak resident memory and its output.</summary>
-internal sealed record ChildResult(int ExitCode, TimeSpan Wall, long PeakBytes, DateTimeOffset StartedAt, string Stdout, string Stderr)
+internal sealed record ChildResult(int ExitCode, TimeSpan Wall, long PeakBytes, TimeSpan Cpu, DateTimeOffset StartedAt, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode} after {Wall.TotalSeconds:0.00} s\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
@@ -14,7 +14,8 @@ internal sealed record ChildResult(int ExitCode, TimeSpan Wall, long PeakBytes, 
 /// Runs a child process and measures it from the outside: wall time from just before <c>Process.Start</c> to its
 /// exit (start-up of the runtime included), and peak resident memory as the kernel's high-water mark
 /// <c>VmHWM</c> in <c>/proc/&lt;pid&gt;/status</c>, polled every 10 ms until the process is gone. VmHWM only ever
-/// grows, so the last reading is the peak up to at most 10 ms before the exit.
+/// grows, so the last reading is the peak up to at most 10 ms before the exit. CPU time (user + system, from
+/// <c>/proc/&lt;pid&gt;/stat</c>) is read with it: on a busy machine it moves less than the wall time.
 /// </summary>
 internal static class ChildProcess
 {
@@ -54,13 +55,14 @@ internal static class ChildProcess
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        long peak = 0;
+        long peak = 0, cpuTicks = 0;
         using var stopPolling = new CancellationTokenSource();
         var poller = Task.Factory.StartNew(() =>
         {
             while (!stopPolling.IsCancellationRequested)
             {
                 if (ReadHighWaterMark(pid) is { } hwm && hwm > Volatile.Read(ref peak)) Volatile.Write(ref peak, hwm);
+                if (ReadCpuTicks(pid) is { } ticks && ticks > Volatile.Read(ref cpuTicks)) Volatile.Write(ref cpuTicks, ticks);
                 Thread.Sleep(PollInterval);
             }
         }, TaskCreationOptions.LongRunning);
@@ -84,7 +86,43 @@ internal static class ChildProcess
         }
         process.WaitForExit(); // drains the redirected output
         string Text(StringBuilder b) { lock (b) return b.ToString(); }
-        return new ChildResult(process.ExitCode, clock.Elapsed, Volatile.Read(ref peak), startedAt, Text(stdout), Text(stderr));
+        return new ChildResult(process.ExitCode, clock.Elapsed, Volatile.Read(ref peak), TimeSpan.FromSeconds(Volatile.Read(ref cpuTicks) / ClockTicksPerSecond),
+            startedAt, Text(stdout), Text(stderr));
+    }
+
+    /// <summary>USER_HZ, the unit of the times in /proc/&lt;pid&gt;/stat (100 on every Linux this runs on).</summary>
+    private const double ClockTicksPerSecond = 100;
+
+    /// <summary>utime + stime of a process in clock ticks, or null when it is gone.</summary>
+    private static long? ReadCpuTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>The load average over the last minute and the number of cores, for the record.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     /// <summary>VmHWM of a process in bytes, or null when it is gone (or a zombie, which has no memory lines).</summary>

@@ -79,6 +79,7 @@ internal static class InboundBenchmark
             ["ETL_Orders__SettleLag"] = "00:00:00",
             ["ETL_Log__Format"] = "json",
         };
+        var load = ChildProcess.LoadAverage();
         var run = await ChildProcess.RunAsync([tools.EtlDll, "run", pipeline, "--data-root", data], tools.RepositoryRoot, environment, Timeout);
         if (run.ExitCode != 0) throw new BenchmarkFailedException($"the etl run failed: {run}");
 
@@ -93,7 +94,7 @@ internal static class InboundBenchmark
         await CheckPortalAsync(http, erpNumbers);
         var requests = (await GetAsync(http, "sandbox/requests"))["requests"]!.AsObject();
 
-        Report.Line($"round {round}: {Report.Seconds(run.Wall)}, {Report.Rate(count, run.Wall)} orders/s, etl peak {Report.MiB(run.PeakBytes)}; "
+        Report.Line($"round {round}: {Report.Seconds(run.Wall)}, {Report.Rate(count, run.Wall)} orders/s, etl cpu {Report.Seconds(run.Cpu)}, peak {Report.MiB(run.PeakBytes)} (load average {load}); "
             + $"{count:N0} orders created exactly once with their {seeded.Values.Sum():N0} lines, the portal knows every ERP number");
         Report.Line($"  summary.json orders: {counts.ToJsonString()}");
         Report.Line("  portal calls (sandbox request counts): " + string.Join(", ", requests.Select(r => $"{r.Key} {r.Value!.ToJsonString()}")));

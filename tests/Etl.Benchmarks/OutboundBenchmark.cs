@@ -35,38 +35,43 @@ internal static class OutboundBenchmark
         Report.Line($"DuckDB: Parquet {compression.ToUpperInvariant()}, 131,072 rows per row group; peak memory = VmHWM of each child, polled every 10 ms");
         Report.Line("");
 
+        var loads = new List<string>();
         var etlRuns = new List<EtlRun>();
         var duckRuns = new List<ChildResult>();
         for (var round = 1; round <= rounds; round++)
         {
             var etlFirst = round % 2 == 1;
+            loads.Add(ChildProcess.LoadAverage());
             for (var side = 0; side < 2; side++)
             {
                 if ((side == 0) == etlFirst)
                 {
                     var run = await RunEtlAsync(tools, work, stats, etlEnvironment);
                     etlRuns.Add(run);
-                    Report.Line($"round {round}  etl     {Report.Seconds(run.Timed.Wall),9}  {Report.Rate(stats.Day2Rows, run.Timed.Wall),12} rows/s  peak {Report.MiB(run.Timed.PeakBytes),10}  (baseline run {Report.Seconds(run.Baseline.Wall)}, {Report.MiB(run.Baseline.PeakBytes)})");
+                    Report.Line($"round {round}  etl     {Line(stats, run.Timed)}  (baseline run {Report.Seconds(run.Baseline.Wall)}, {Report.MiB(run.Baseline.PeakBytes)})");
                 }
                 else
                 {
                     var run = await RunDuckDbAsync(tools, work, stats, compression);
                     duckRuns.Add(run);
-                    Report.Line($"round {round}  duckdb  {Report.Seconds(run.Wall),9}  {Report.Rate(stats.Day2Rows, run.Wall),12} rows/s  peak {Report.MiB(run.PeakBytes),10}");
+                    Report.Line($"round {round}  duckdb  {Line(stats, run)}");
                 }
             }
             if (round == 1) CompareChanges(work, etlRuns[^1].RunId);
         }
 
+        loads.Add(ChildProcess.LoadAverage());
         var etlTime = Median(etlRuns.Select(r => r.Timed.Wall.TotalSeconds));
+        var etlCpu = Median(etlRuns.Select(r => r.Timed.Cpu.TotalSeconds));
         var etlPeak = Median(etlRuns.Select(r => (double)r.Timed.PeakBytes));
         var duckTime = Median(duckRuns.Select(r => r.Wall.TotalSeconds));
+        var duckCpu = Median(duckRuns.Select(r => r.Cpu.TotalSeconds));
         var duckPeak = Median(duckRuns.Select(r => (double)r.PeakBytes));
         Report.Line("");
-        Report.Line($"median of {rounds} round(s), day 2 = {stats.Day2Rows:N0} rows:");
-        Report.Line($"  etl     {etlTime,8:0.00} s  {stats.Day2Rows / etlTime,12:N0} rows/s  peak {Report.MiB((long)etlPeak),10}");
-        Report.Line($"  duckdb  {duckTime,8:0.00} s  {stats.Day2Rows / duckTime,12:N0} rows/s  peak {Report.MiB((long)duckPeak),10}");
-        Report.Line($"  etl/duckdb: time {etlTime / duckTime:0.00}x, peak memory {etlPeak / duckPeak:0.00}x ({(etlPeak - duckPeak) / (1 << 20):+0;-0} MiB)");
+        Report.Line($"median of {rounds} round(s), day 2 = {stats.Day2Rows:N0} rows (1-minute load average at the rounds' starts and the end: {string.Join(", ", loads)}):");
+        Report.Line($"  etl     {etlTime,8:0.00} s  {stats.Day2Rows / etlTime,12:N0} rows/s  cpu {etlCpu,7:0.00} s  peak {Report.MiB((long)etlPeak),10}");
+        Report.Line($"  duckdb  {duckTime,8:0.00} s  {stats.Day2Rows / duckTime,12:N0} rows/s  cpu {duckCpu,7:0.00} s  peak {Report.MiB((long)duckPeak),10}");
+        Report.Line($"  etl/duckdb: time {etlTime / duckTime:0.00}x, cpu {etlCpu / duckCpu:0.00}x, peak memory {etlPeak / duckPeak:0.00}x ({(etlPeak - duckPeak) / (1 << 20):+0;-0} MiB)");
 
         var last = etlRuns[^1];
         Report.Line("");
@@ -87,8 +92,9 @@ internal static class OutboundBenchmark
             ["rounds"] = rounds,
             ["duckdb_compression"] = compression,
             ["etl_env"] = new JsonObject(etlEnvironment.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
-            ["etl"] = new JsonObject { ["median_seconds"] = etlTime, ["median_peak_bytes"] = etlPeak, ["seconds"] = Array(etlRuns.Select(r => r.Timed.Wall.TotalSeconds)), ["peak_bytes"] = Array(etlRuns.Select(r => (double)r.Timed.PeakBytes)) },
-            ["duckdb"] = new JsonObject { ["median_seconds"] = duckTime, ["median_peak_bytes"] = duckPeak, ["seconds"] = Array(duckRuns.Select(r => r.Wall.TotalSeconds)), ["peak_bytes"] = Array(duckRuns.Select(r => (double)r.PeakBytes)) },
+            ["load_averages"] = new JsonArray([.. loads.Select(l => (JsonNode?)l)]),
+            ["etl"] = Side(etlRuns.Select(r => r.Timed)),
+            ["duckdb"] = Side(duckRuns),
         };
         File.WriteAllText(Path.Combine(work, "results.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Report.Line($"results: {Path.Combine(work, "results.json")}");
@@ -99,6 +105,23 @@ internal static class OutboundBenchmark
             Directory.Delete(Path.Combine(work, "duckdb"), recursive: true);
         }
         return 0;
+    }
+
+    private static string Line(DropStats stats, ChildResult run) =>
+        $"{Report.Seconds(run.Wall),9}  {Report.Rate(stats.Day2Rows, run.Wall),12} rows/s  cpu {Report.Seconds(run.Cpu),9}  peak {Report.MiB(run.PeakBytes),10}";
+
+    private static JsonObject Side(IEnumerable<ChildResult> runs)
+    {
+        var list = runs.ToList();
+        return new JsonObject
+        {
+            ["median_seconds"] = Median(list.Select(r => r.Wall.TotalSeconds)),
+            ["median_cpu_seconds"] = Median(list.Select(r => r.Cpu.TotalSeconds)),
+            ["median_peak_bytes"] = Median(list.Select(r => (double)r.PeakBytes)),
+            ["seconds"] = Array(list.Select(r => r.Wall.TotalSeconds)),
+            ["cpu_seconds"] = Array(list.Select(r => r.Cpu.TotalSeconds)),
+            ["peak_bytes"] = Array(list.Select(r => (double)r.PeakBytes)),
+        };
     }
 
     private static JsonArray Array(IEnumerable<double> values) => [.. values.Select(v => (JsonNode?)v)];
