@@ -25,6 +25,31 @@ public sealed class EtlSettings
 
     /// <summary>How the log is written.</summary>
     public LogSettings Log { get; set; } = new();
+
+    /// <summary>What etl prune keeps.</summary>
+    public RetentionSettings Retention { get; set; } = new();
+}
+
+/// <summary>
+/// What <c>etl prune</c> keeps. It never touches the newest snapshot of an entity, payloads waiting in outbox/,
+/// outbox/failed/, drops in failed/, the baselines, the order checkpoint or the review queue.
+/// </summary>
+public sealed class RetentionSettings
+{
+    /// <summary>Snapshots kept per entity, newest first; default 30 (at least 1: the newest is never removed).</summary>
+    [Range(1, 100_000)] public int Snapshots { get; set; } = 30;
+
+    /// <summary>Days delivered payloads and their receipts stay in outbox/sent/; default 30.</summary>
+    [Range(1, 36_500)] public int SentPayloads { get; set; } = 30;
+
+    /// <summary>Days report folders (reports/&lt;run-id&gt;/) and their runs in the run history are kept; default 90.</summary>
+    [Range(1, 36_500)] public int Reports { get; set; } = 90;
+
+    /// <summary>Days taken drops stay in drop/erp/&lt;entity&gt;/processed/&lt;run-id&gt;/; default 30.</summary>
+    [Range(1, 36_500)] public int ProcessedDrops { get; set; } = 30;
+
+    /// <summary>Days of delivery ledger batches and order trail rows kept in state/etl.db; default 90.</summary>
+    [Range(1, 36_500)] public int Ledger { get; set; } = 90;
 }
 
 /// <summary>The log's format.</summary>

@@ -21,6 +21,9 @@ public sealed class PipelineDefinition
     /// <summary>Whether the run imports portal orders.</summary>
     public bool Orders { get; init; }
 
+    /// <summary>Entities reconciled (report only) against the portal at the end of the run, after the drain.</summary>
+    public IReadOnlyList<string> Reconcile { get; init; } = [];
+
     /// <summary>Pipeline-wide settings as configuration keys (Outbound:BatchSize, Drop:...), below environment and flags.</summary>
     public required IReadOnlyDictionary<string, string?> Settings { get; init; }
 }

@@ -19,7 +19,7 @@ public static class PipelineLoader
         ["min_bad_rows_to_fail"] = "Drop:MinBadRowsToFail",
     };
 
-    private static readonly string[] TopKeys = ["schedule", "time_zone", "entities", "orders", "batch_size", "guards"];
+    private static readonly string[] TopKeys = ["schedule", "time_zone", "entities", "orders", "batch_size", "guards", "reconcile"];
     private static readonly string[] EntityKeys = ["source", "query", "batch_size", "tolerances", "guards"];
 
     /// <summary>Finds a pipeline by name (pipelines/&lt;name&gt;.json under <paramref name="baseDirectories"/>) or path.</summary>
@@ -70,6 +70,7 @@ public static class PipelineLoader
             CheckKeys(file, "entities.", entities, null);
             var list = entities.EnumerateObject().Select(e => ReadEntity(file, e)).ToList();
             var orders = root.TryGetProperty("orders", out var o) && Bool(file, "orders", o);
+            var reconcile = root.TryGetProperty("reconcile", out var r) ? ReadReconcile(file, r) : [];
             return new PipelineDefinition
             {
                 Name = Path.GetFileNameWithoutExtension(path),
@@ -78,6 +79,7 @@ public static class PipelineLoader
                 TimeZone = OptionalTimeZone(file, root),
                 Entities = list,
                 Orders = orders,
+                Reconcile = reconcile,
                 Settings = settings,
             };
         }
@@ -121,6 +123,24 @@ public static class PipelineLoader
             Tolerances = tolerances,
             Guards = entity.Value.TryGetProperty("guards", out var g) ? ReadGuards(file, path + ".guards", g) : new Dictionary<string, decimal>(),
         };
+    }
+
+    private static List<string> ReadReconcile(string file, JsonElement value)
+    {
+        Expect(file, "reconcile", value, JsonValueKind.Array);
+        var result = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw new ConfigurationException($"{file}: reconcile must list entity names as strings, not {item.GetRawText()}.");
+            var name = item.GetString()!;
+            if (EntityCatalog.Find(name) is null)
+            {
+                throw new ConfigurationException($"{file}: unknown entity '{name}' under 'reconcile' (known: {string.Join(", ", EntityCatalog.All.Select(e => e.Name))}).");
+            }
+            if (result.Contains(name)) throw new ConfigurationException($"{file}: reconcile lists '{name}' more than once.");
+            result.Add(name);
+        }
+        return result;
     }
 
     private static Dictionary<string, decimal> ReadGuards(string file, string path, JsonElement guards)

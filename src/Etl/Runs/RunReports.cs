@@ -88,6 +88,7 @@ public static class RunReports
             json.WriteNumber("pending", u.Pending);
             json.WriteNumber("rejected_records", u.RejectedRecords);
             json.WriteEndObject();
+            if (summary.Reconcile.Count > 0) Reconcile.ReconcileReport.WriteJson(json, summary.Reconcile);
             json.WriteStartArray("notices");
             foreach (var notice in summary.Notices) json.WriteStringValue(notice);
             json.WriteEndArray();
@@ -103,11 +104,14 @@ public static class RunReports
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"Run {summary.RunId} of pipeline '{summary.Pipeline}'");
         text.AppendLine(inv, $"Started {Time(summary.StartedAt)}, finished {Time(summary.FinishedAt)}, exit code {summary.ExitCode}.");
-        text.AppendLine();
-        text.AppendLine(inv, $"{"entity",-14} {"status",-8} {"read",8} {"unchanged",9} {"added",7} {"changed",7} {"removed",7} {"invalid",7} {"batches",7} {"written",8}");
-        foreach (var e in summary.Entities)
+        if (summary.Entities.Count > 0 || summary.Reconcile.Count == 0)
         {
-            text.AppendLine(inv, $"{e.Entity,-14} {e.Status,-8} {e.Read,8} {e.Unchanged,9} {e.Added,7} {e.Changed,7} {e.Removed,7} {e.Invalid,7} {e.Batches,7} {e.RecordsWritten,8}");
+            text.AppendLine();
+            text.AppendLine(inv, $"{"entity",-14} {"status",-8} {"read",8} {"unchanged",9} {"added",7} {"changed",7} {"removed",7} {"invalid",7} {"batches",7} {"written",8}");
+            foreach (var e in summary.Entities)
+            {
+                text.AppendLine(inv, $"{e.Entity,-14} {e.Status,-8} {e.Read,8} {e.Unchanged,9} {e.Added,7} {e.Changed,7} {e.Removed,7} {e.Invalid,7} {e.Batches,7} {e.RecordsWritten,8}");
+            }
         }
         var o = summary.Orders;
         if (o.Pulled > 0 || o.BackUpdated > 0 || o.Failed > 0)
@@ -138,6 +142,7 @@ public static class RunReports
                 }
             }
         }
+        if (summary.Reconcile.Count > 0) Reconcile.ReconcileReport.AppendText(text, summary.Reconcile);
         foreach (var notice in summary.Notices)
         {
             text.AppendLine();

@@ -27,6 +27,9 @@ public sealed class RunSummary
     /// <summary>Counts of the outbox drain.</summary>
     public UploadCounts Upload { get; } = new();
 
+    /// <summary>Reconciliations with the portal (etl reconcile, or a pipeline's "reconcile"); summary.json has a "reconcile" section only when there are some.</summary>
+    public List<Reconcile.ReconcileResult> Reconcile { get; } = [];
+
     /// <summary>Things the operator should know that are not counts (skipped stages, waiting drops).</summary>
     public List<string> Notices { get; } = [];
 }
