@@ -15,6 +15,8 @@ var root = new RootCommand("""
     ReviewCommand.Create(),
     RunsCommand.Create(),
     SnapshotsCommand.Create(),
+    TraceCommand.Create(),
+    OrdersCommand.Create(),
     UploadCommand.Create(),
     ServeCommand.Create(),
     SandboxCommand.Create(),
