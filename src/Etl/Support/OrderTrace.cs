@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Etl.Configuration;
 using Etl.Erp;
@@ -139,8 +138,10 @@ internal static class OrderTrace
             {
                 return new ErpSide(await ErpGateway.OpenAsync(database, settings.Erp.OrderNumberPrefix, cancellationToken), null);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever the provider throws (a refused connection string, a server that does not answer), the trail
+                // of the ledger and the portal is still worth showing.
                 return new ErpSide(null, $"the {database.Describe()} could not be opened: {e.Message}");
             }
         }
@@ -161,7 +162,7 @@ internal static class OrderTrace
             {
                 return await read(_gateway);
             }
-            catch (DbException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 Note = "the ERP could not be read: " + e.Message;
                 return [];

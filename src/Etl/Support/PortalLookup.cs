@@ -46,8 +46,9 @@ internal sealed class PortalLookup : IAsyncDisposable
         {
             target = await PortalTarget.OpenAsync(portal, settings.DataRoot, cancellationToken);
         }
-        catch (Exception e) when (e is ConfigurationException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A bad Portal:BaseUrl, a sandbox state file that cannot be opened: the trail shows without the portal.
             return new PortalLookup(null, null, e.Message);
         }
         return new PortalLookup(target, new PortalClient(target.BaseAddress, portal, clock, NullLogger.Instance), null);
@@ -62,9 +63,9 @@ internal sealed class PortalLookup : IAsyncDisposable
         {
             answer = await _client.SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
         }
-        catch (PortalUnavailableException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new PortalRead(null, null, "portal not reachable: " + e.Message);
+            return new PortalRead(null, null, "portal not reachable: " + _client.Redact(e.Message));
         }
         if (answer.IsAuthFailure) return new PortalRead(answer.Status, null, $"portal not reachable: it refused the API key ({answer.Status}); check Portal:ApiKey");
         if (!answer.IsSuccess) return new PortalRead(answer.Status, null, answer.Status == 404 ? null : $"portal not reachable: GET {path} answered {answer.Status}");
