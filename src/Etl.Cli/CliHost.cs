@@ -26,13 +26,17 @@ internal static class CliHost
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         var appsettings = Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
-        try
+        if (File.Exists(appsettings))
         {
+            try
+            {
+                using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(appsettings), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new ConfigurationException($"appsettings.json: not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {e.Message.Split(" Path:", 2)[0]}");
+            }
             builder.Configuration.AddJsonFile(appsettings, optional: true, reloadOnChange: false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ConfigurationException($"appsettings.json: not valid JSON: {e.InnerException?.Message ?? e.Message}");
         }
         if (pipeline is not null) ((IConfigurationBuilder)builder.Configuration).Add(new NamedConfigurationSource(Path.GetRelativePath(Directory.GetCurrentDirectory(), pipeline.Path), pipeline.Settings));
         builder.Configuration.AddEnvironmentVariables(SettingsBinder.EnvironmentPrefix);

@@ -61,6 +61,10 @@ public static class SettingsBinder
             var key = prefix + property.Name;
             if (property.PropertyType.IsClass && property.PropertyType != typeof(string))
             {
+                if (section[property.Name] is { } plain)
+                {
+                    throw new ConfigurationException($"{Origin(root, key)}: {key} = '{plain}' is a plain value, but {key} is a section of settings (e.g. {key}:{property.PropertyType.GetProperties()[0].Name}).");
+                }
                 BindObject(root, section.GetSection(property.Name), key + ":", property.GetValue(target)!);
                 continue;
             }
@@ -99,7 +103,7 @@ public static class SettingsBinder
         if (type == typeof(int) && int.TryParse(text.Trim(), NumberStyles.Integer, invariant, out var i)) value = i;
         else if (type == typeof(decimal) && decimal.TryParse(text.Trim(), NumberStyles.Number & ~NumberStyles.AllowThousands, invariant, out var d)) value = d;
         else if (type == typeof(bool) && bool.TryParse(text.Trim(), out var b)) value = b;
-        else if (type == typeof(TimeSpan) && TimeSpan.TryParseExact(text.Trim(), ["c"], invariant, out var t) && t >= TimeSpan.Zero) value = t;
+        else if (type == typeof(TimeSpan) && text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParseExact(text.Trim(), ["c"], invariant, out var t) && t >= TimeSpan.Zero) value = t;
         return value is not null;
     }
 

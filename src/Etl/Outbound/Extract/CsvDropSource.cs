@@ -80,7 +80,7 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
                     "the bytes are not valid UTF-8; export the file as UTF-8.");
             }
             var values = new string?[texts];
-            for (var i = 0; i < texts; i++) values[i] = reader.GetString(columns[i]);
+            for (var i = 0; i < texts; i++) values[i] = WithoutBom(reader.GetString(columns[i]));
             yield return new RawRecord(reader.LineNumber, values);
         }
     }
@@ -108,6 +108,10 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
             var name = schema.Fields[f].Name;
             var found = Enumerable.Range(0, headers.Count)
                 .Where(i => string.Equals(headers[i].Trim(), name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (found.Count == 0 && headers.Count == 1 && headers[0].IndexOfAny([';', '\t', '|']) >= 0)
+            {
+                throw new DropFileException(Name, 1, name, $"the header is one column, '{headers[0].Trim()}': the file is not comma separated. Export it with commas as separators.");
+            }
             if (found.Count == 0)
             {
                 throw new DropFileException(Name, 1, name, $"the required column '{name}' is missing; the header has: {string.Join(", ", headers.Select(h => h.Trim()))}.");
@@ -122,6 +126,9 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
 
         static bool malformedHeader(CsvReader r) => r.Headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal));
     }
+
+    /// <summary>A byte order mark where a record starts (files glued together by an export job) is not data.</summary>
+    private static string? WithoutBom(string? value) => value is { Length: > 0 } && value[0] == '\uFEFF' ? value[1..] : value;
 
     /// <summary>The header name of the field that holds a byte offset of the current record (quotes respected).</summary>
     private static string? ColumnAt(CsvReader reader, IReadOnlyList<string> headers, long offset)
