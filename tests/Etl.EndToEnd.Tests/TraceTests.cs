@@ -104,6 +104,24 @@ public sealed partial class TraceTests
     }
 
     [Test]
+    public void Trace_PayloadRedroppedAndRefused_ShowsEachDeliveryOfTheRecord()
+    {
+        InventoryRun("day1.csv", "A-1,MAIN,5,5,0\n");
+        var sent = _root.Payloads("inventory").Single();
+        var redropped = Path.Combine(_root.Outbox, Path.GetFileName(sent));
+        File.WriteAllText(redropped, File.ReadAllText(sent).Replace("\"as_of\": \"20", "\"as_of\": \"29", StringComparison.Ordinal));
+        File.Delete(sent);
+        Assert.That(Etl("upload").ExitCode, Is.EqualTo(3), "a payload dated far ahead is refused");
+
+        var change = Json("trace", "inventory", "sku=A-1", "warehouse=MAIN")["runs"]![0]!["changes"]![0]!;
+
+        Assert.That((string?)change["location"], Is.EqualTo("failed"));
+        Assert.That(change["deliveries"]!.AsArray().Select(d => (string?)d!["kind"]), Is.EqualTo(new[] { "accepted", "refused" }));
+        Assert.That((string?)change["deliveries"]![1]!["detail"], Does.StartWith("re-dropped; refused by the uploader: as_of 29"));
+        Assert.That((string?)change["delivery"], Is.EqualTo("refused"));
+    }
+
+    [Test]
     public void Trace_PortalDown_StillShowsTheRunsAndSaysSo()
     {
         InventoryRun("day1.csv", "A-1,MAIN,5,5,0\n");

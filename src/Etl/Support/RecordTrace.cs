@@ -153,16 +153,26 @@ internal static class RecordTrace
     private static async Task<RunTrace> TraceRunAsync(string dataRoot, EntitySchema schema, IReadOnlyList<string> keyValues, string key, string displayKey,
         RunRecord run, JsonElement? entity, SnapshotFile? snapshot, OutboxFiles files, LedgerDelivery? lastDelivery, CancellationToken cancellationToken)
     {
-        var status = entity is { } e ? Text(e, "status") : null;
-        var reason = entity is { } r ? Text(r, "reason") : null;
-        var batches = entity is { } b && b.TryGetProperty("batches", out var count) && count.TryGetInt32(out var n) ? n : (int?)null;
+        var status = entity is { } summary ? Text(summary, "status") : null;
+        var reason = entity is { } why ? Text(why, "reason") : null;
+        var batches = entity is { } b ? Int(b, "batches") : null;
 
         var rows = new List<SnapshotRow>();
+        var problems = new List<string>();
         if (snapshot is not null)
         {
-            foreach (var row in await SnapshotLookup.FindAsync(snapshot, schema, keyValues, cancellationToken))
+            try
             {
-                rows.Add(new SnapshotRow([.. schema.Fields.Select((f, i) => new FieldValue(f.Name, row[i]))], row[^1] == "true"));
+                foreach (var row in await SnapshotLookup.FindAsync(snapshot, schema, keyValues, cancellationToken))
+                {
+                    rows.Add(new SnapshotRow([.. schema.Fields.Select((f, i) => new FieldValue(f.Name, row[i]))], row[^1] == "true"));
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A damaged or vanished snapshot hides this run's value, not the rest of the trail.
+                problems.Add($"the snapshot could not be read: {e.Message}");
+                snapshot = null;
             }
         }
 
@@ -183,7 +193,15 @@ internal static class RecordTrace
             if (batches is { } expected && expected > payloads.Count) missingPayloads += expected - payloads.Count;
         }
 
-        var invalid = ReadInvalid(dataRoot, schema.Name, run.RunId, displayKey);
+        List<InvalidEntry> invalid = [];
+        try
+        {
+            invalid = ReadInvalid(dataRoot, schema.Name, run.RunId, displayKey);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            problems.Add($"the steward report could not be read: {e.Message}");
+        }
         var rel = (string path) => Path.GetRelativePath(dataRoot, path);
         var (outcome, explanation) = (status, changes.Count, invalid.Count, rows.Count) switch
         {
@@ -200,6 +218,7 @@ internal static class RecordTrace
         {
             explanation += $" ({missingPayloads} payload file(s) of this run are no longer in outbox/, sent/ or failed/, so a change they carried cannot be shown)";
         }
+        if (problems.Count > 0) explanation += " (" + string.Join("; ", problems) + ")";
         return new RunTrace(run.RunId, run.Pipeline, Utc(run.StartedAt), run.ExitCode, status ?? "did not finish", reason, outcome, explanation,
             snapshot is null ? null : rel(snapshot.Path), rows, changes, invalid, missingPayloads);
     }
@@ -257,9 +276,9 @@ internal static class RecordTrace
                 var importId = Text(r, "import_id");
                 var at = Text(r, "delivered_at");
                 var derivedKey = Text(r, "idempotency_key");
-                var superseded = r.TryGetProperty("superseded", out var s) && s.TryGetInt32(out var sn) ? sn : 0;
+                var superseded = Int(r, "superseded") ?? 0;
                 var rejected = r.TryGetProperty("rejected", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().FirstOrDefault(x => x.TryGetProperty("index", out var i) && i.TryGetInt32(out var ri) && ri == index)
+                    ? list.EnumerateArray().FirstOrDefault(x => Int(x, "index") == index)
                     : default;
                 var redrop = importId is not null && !importsSeen.Add(importId)
                     ? "re-dropped; the portal had accepted this batch before, so it was not posted again"
@@ -291,12 +310,17 @@ internal static class RecordTrace
             var e = error.RootElement;
             var problem = e.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
             var why = problem.ValueKind == JsonValueKind.Object ? Text(problem, "detail") ?? Text(problem, "title") : null;
-            var status = e.TryGetProperty("status", out var st) && st.TryGetInt32(out var code) ? code.ToString(CultureInfo.InvariantCulture) : null;
+            var status = Int(e, "status")?.ToString(CultureInfo.InvariantCulture);
             events.Add(new DeliveryEvent("refused", Text(e, "failed_at"), null, null,
-                $"refused{(status is null ? "" : $" by the portal ({status})")}: {why}; the next run that reads it sends it again",
+                $"refused{(status is null ? " by the uploader" : $" by the portal ({status})")}: {why?.TrimEnd('.')}; the next run that reads it sends it again",
                 Path.GetRelativePath(dataRoot, file)));
         }
         events.Sort((a, b) => string.CompareOrdinal(a.At, b.At));
+        // A payload delivered or refused once and then again was moved back into outbox/ in between.
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (!events[i].Detail.StartsWith("re-dropped", StringComparison.Ordinal)) events[i] = events[i] with { Detail = "re-dropped; " + events[i].Detail };
+        }
         if (location == "outbox")
         {
             events.Add(new DeliveryEvent("waiting", null, null, null,
@@ -409,6 +433,11 @@ internal static class RecordTrace
             return null;
         }
     }
+
+    // Receipts, error files and summaries are files an operator may have edited: a value of another kind reads as absent.
+    private static int? Int(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            && value.TryGetInt32(out var number) ? number : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
