@@ -18,6 +18,8 @@ var root = new RootCommand("""
     TraceCommand.Create(),
     OrdersCommand.Create(),
     UploadCommand.Create(),
+    ReconcileCommand.Create(),
+    PruneCommand.Create(),
     ServeCommand.Create(),
     SandboxCommand.Create(),
 };

@@ -14,7 +14,7 @@ namespace Etl.Reconcile;
 internal static class Comparison
 {
     /// <summary>Compares and fills <paramref name="result"/>; returns the findings by internal key, for a repair.</summary>
-    public static Drift Compare(EntitySchema schema, IReadOnlyDictionary<string, Row> erpValid, IReadOnlySet<string> erpInvalid,
+    public static Drift Compare(EntitySchema schema, IReadOnlyDictionary<string, Row> erpValid, Func<string, bool> erpInvalid, int erpInvalidCount,
         IReadOnlyDictionary<string, string[]> portal, IReadOnlyDictionary<string, BaselineEntry> baseline,
         IReadOnlyDictionary<string, decimal> tolerances, ReconcileResult result)
     {
@@ -22,7 +22,7 @@ internal static class Comparison
         var names = schema.PortalIndexes.Select(i => schema.Fields[i].Name).ToArray();
         var tolerance = names.Select(n => tolerances.TryGetValue(n, out var t) ? t : 0m).ToArray();
         result.ErpValid = erpValid.Count;
-        result.ErpInvalid = erpInvalid.Count;
+        result.ErpInvalid = erpInvalidCount;
         result.Portal = portal.Count;
         result.Baseline = baseline.Count;
 
@@ -58,7 +58,7 @@ internal static class Comparison
         }
         foreach (var (key, held) in portal.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (erpValid.ContainsKey(key) || erpInvalid.Contains(key)) continue;
+            if (erpValid.ContainsKey(key) || erpInvalid(key)) continue;
             var shown = EntityKey.Display(key);
             drift.Extra.Add(key);
             result.Extra.Add(shown);

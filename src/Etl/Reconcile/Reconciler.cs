@@ -31,6 +31,10 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
             return result;
         }
         result.SnapshotRunId = erp.Snapshot.RunId;
+        if (erp.ReportedInvalid is null)
+        {
+            result.Reason = $"the steward report of run {erp.Snapshot.RunId} is gone (pruned?): a portal record whose ERP row did not convert counts as extra.";
+        }
         Dictionary<string, string[]> portal;
         try
         {
@@ -44,7 +48,7 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
             return result;
         }
         var baseline = state.LoadBaseline(schema.Name);
-        var drift = Comparison.Compare(schema, erp.Valid, erp.Invalid, portal, baseline, options.Tolerances, result);
+        var drift = Comparison.Compare(schema, erp.Valid, erp.IsInvalid, erp.InvalidCount, portal, baseline, options.Tolerances, result);
         logger.LogInformation("{Entity}: reconciled with snapshot {Snapshot}: ERP {Valid} valid ({Invalid} invalid), portal {Portal}, in step {InStep}, missing {Missing}, extra {Extra}, different {Different}, baseline stale {Stale}",
             schema.Name, erp.Snapshot.RunId, result.ErpValid, result.ErpInvalid, result.Portal, result.InStep, result.Missing.Count, result.Extra.Count, result.Different.Count, result.BaselineStale.Count);
         if (options.Repair) Repair(schema, erp, portal, drift, runId, options, result);

@@ -30,13 +30,16 @@ public sealed record SnapshotFile(string Entity, string RunId, DateOnly Date, st
         return [.. result.OrderBy(s => s.RunId, StringComparer.Ordinal).ThenBy(s => s.Entity, StringComparer.Ordinal)];
     }
 
+    /// <summary>How snapshots are opened for reading: DATE columns come back as <see cref="DateOnly"/>, as they were written (Parquet.Net's default is DateTime).</summary>
+    public static ParquetOptions ReadOptions => new() { UseDateOnlyTypeForDates = true };
+
     /// <summary>The entity's columns followed by is_valid.</summary>
     public IReadOnlyList<string> Columns => [.. EntityCatalog.Find(Entity)!.Fields.Select(f => f.Name), "is_valid"];
 
     /// <summary>The number of rows, from the file's metadata.</summary>
     public async Task<long> CountRowsAsync(CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(Path, cancellationToken: cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(Path, ReadOptions, cancellationToken: cancellationToken);
         long rows = 0;
         for (var g = 0; g < reader.RowGroupCount; g++) rows += reader.OpenRowGroupReader(g).RowCount;
         return rows;
@@ -47,7 +50,7 @@ public sealed record SnapshotFile(string Entity, string RunId, DateOnly Date, st
     {
         var schema = EntityCatalog.Find(Entity)!;
         var rows = new List<string?[]>();
-        await using var reader = await ParquetReader.CreateAsync(Path, cancellationToken: cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(Path, ReadOptions, cancellationToken: cancellationToken);
         var inFile = reader.Schema.GetDataFields();
         var kinds = schema.Fields.Select(f => f.Kind).Append(FieldKind.Flag).ToArray();
         var fields = Columns.Select(c => inFile.FirstOrDefault(d => d.Name == c)
