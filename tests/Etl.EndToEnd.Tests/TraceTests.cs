@@ -122,6 +122,22 @@ public sealed partial class TraceTests
     }
 
     [Test]
+    public void Trace_EntityWithDatesAndMoney_ShowsTheSnapshotValuesAsTheyWereSent()
+    {
+        _root.Drop("list_prices", "prices.csv", "sku,price_list,currency,list_price,uom,effective_date\nA-1,TRADE,EUR,12.50,EA,2026-01-01\n");
+        RunPipeline("""{ "entities": { "list_prices": { "source": "drop" } } }""");
+
+        var trace = Json("trace", "list_prices", "sku=A-1", "price_list=TRADE", "currency=EUR");
+
+        var run = trace["runs"]![0]!;
+        Assert.That((string?)run["outcome"], Is.EqualTo("sent"), run.ToJsonString());
+        Assert.That((string?)run["rows"]![0]!["values"]!["effective_date"], Is.EqualTo("2026-01-01"));
+        Assert.That((string?)run["rows"]![0]!["values"]!["list_price"], Is.EqualTo("12.5"));
+        Assert.That((string?)trace["portal"]!["values"]!["list_price"], Is.EqualTo("12.5"));
+        Assert.That(trace["portal"]!["differences"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
     public void Trace_PortalDown_StillShowsTheRunsAndSaysSo()
     {
         InventoryRun("day1.csv", "A-1,MAIN,5,5,0\n");

@@ -159,6 +159,7 @@ internal static class RecordTrace
 
         var rows = new List<SnapshotRow>();
         var problems = new List<string>();
+        var unreadable = false;
         if (snapshot is not null)
         {
             try
@@ -172,7 +173,7 @@ internal static class RecordTrace
             {
                 // A damaged or vanished snapshot hides this run's value, not the rest of the trail.
                 problems.Add($"the snapshot could not be read: {e.Message}");
-                snapshot = null;
+                unreadable = true;
             }
         }
 
@@ -209,6 +210,7 @@ internal static class RecordTrace
             (EntityStatus.Stopped, _, _, _) => ("stopped", $"held by a guard: {reason} Nothing of {schema.Name} was sent in this run; the portal keeps what it had."),
             (_, > 0, _, _) => ("sent", changes.Count == 1 ? $"carried as {changes[0].Op} in batch {changes[0].BatchId}" : $"carried by {changes.Count} payloads: " + string.Join(", ", changes.Select(c => $"{c.Op} in {c.BatchId}"))),
             (_, _, > 0, _) => ("invalid", $"invalid, so not sent; the portal keeps what it had ({string.Join(", ", invalid.Select(i => i.Rule).Distinct())})"),
+            _ when unreadable => ("unknown", "not sent by this run; its value in the ERP is unknown"),
             (null, _, _, _) => ("did_not_finish", "the run did not finish (killed, or still running); no payload of it carries this record"),
             (_, _, _, > 0) when rows.All(x => x.IsValid) => ("unchanged", "unchanged: the portal was believed to hold these values already, so nothing was sent"),
             (_, _, _, > 0) => ("invalid", "invalid, so not sent (the steward report of this run is no longer kept)"),
@@ -478,7 +480,7 @@ internal sealed record PortalValue(bool Reachable, string? Note, bool Found, IRe
 /// <param name="ExitCode">Its exit code; null when it did not finish.</param>
 /// <param name="EntityStatus">The entity's status in the summary (done, failed, stopped), or "did not finish".</param>
 /// <param name="EntityReason">Why it failed or stopped.</param>
-/// <param name="Outcome">sent, unchanged, invalid, absent, failed, stopped or did_not_finish.</param>
+/// <param name="Outcome">sent, unchanged, invalid, absent, failed, stopped, did_not_finish, or unknown (its snapshot could not be read).</param>
 /// <param name="Explanation">The outcome in words.</param>
 /// <param name="Snapshot">The run's snapshot of the entity, relative to the data root.</param>
 /// <param name="Rows">The record's rows in that snapshot (several when the drop repeated the key).</param>

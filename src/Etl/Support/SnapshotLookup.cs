@@ -16,7 +16,8 @@ internal static class SnapshotLookup
     public static async Task<List<string?[]>> FindAsync(SnapshotFile snapshot, EntitySchema schema, IReadOnlyList<string> keyValues, CancellationToken cancellationToken)
     {
         var found = new List<string?[]>();
-        await using var reader = await ParquetReader.CreateAsync(snapshot.Path, cancellationToken: cancellationToken);
+        // DATE columns are read back as DateOnly, as they were written (Parquet.Net's default is DateTime).
+        await using var reader = await ParquetReader.CreateAsync(snapshot.Path, new ParquetOptions { UseDateOnlyTypeForDates = true }, cancellationToken: cancellationToken);
         var inFile = reader.Schema.GetDataFields();
         var columns = snapshot.Columns;
         var kinds = schema.Fields.Select(f => f.Kind).Append(FieldKind.Flag).ToArray();
