@@ -30,18 +30,20 @@ internal static class InboundBenchmark
 
     public static async Task<int> RunAsync(Options options)
     {
-        options.Only("--orders", "--rounds", "--work-dir", "--keep");
+        options.Only("--orders", "--rounds", "--work-dir", "--etl-env", "--keep");
         var orders = (int)options.Long("--orders", 10_000);
         var rounds = (int)options.Long("--rounds", 1);
         var work = Path.GetFullPath(options.String("--work-dir") ?? Path.Combine(Path.GetTempPath(), $"etl-bench-inbound-{orders}"));
+        var etlEnvironment = OutboundBenchmark.EtlEnvironment(options.All("--etl-env"));
         var tools = Tools.Locate();
         Report.Line($"inbound benchmark: {orders:N0} approved orders, {rounds} round(s), {Environment.ProcessorCount} cores, work dir {work}");
         if (tools.DebugBuild) Report.Line("WARNING: this is a Debug build; run with -c Release for figures worth quoting.");
+        if (etlEnvironment.Count > 0) Report.Line($"etl child environment: {string.Join(' ', etlEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
 
         var walls = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
-            walls.Add(await RoundAsync(tools, work, orders, round));
+            walls.Add(await RoundAsync(tools, work, orders, round, etlEnvironment));
         }
         walls.Sort();
         var median = walls.Count % 2 == 1 ? walls[walls.Count / 2] : (walls[(walls.Count / 2) - 1] + walls[walls.Count / 2]) / 2;
@@ -51,7 +53,7 @@ internal static class InboundBenchmark
         return 0;
     }
 
-    private static async Task<double> RoundAsync(Tools tools, string work, int count, int round)
+    private static async Task<double> RoundAsync(Tools tools, string work, int count, int round, Dictionary<string, string?> extraEnvironment)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var data = Path.Combine(work, "data");
@@ -71,7 +73,7 @@ internal static class InboundBenchmark
         var pipeline = Path.Combine(work, "orders-only.json");
         File.WriteAllText(pipeline, """{ "entities": {}, "orders": true }""");
 
-        var environment = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>(extraEnvironment)
         {
             ["ETL_Portal__BaseUrl"] = sandbox.BaseAddress.ToString(),
             ["ETL_Portal__ApiKey"] = ApiKey,

@@ -132,7 +132,8 @@ internal static class OutboundBenchmark
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static Dictionary<string, string?> EtlEnvironment(IReadOnlyList<string> pairs)
+    /// <summary>--etl-env NAME=VALUE pairs: variables for the etl child only.</summary>
+    internal static Dictionary<string, string?> EtlEnvironment(IReadOnlyList<string> pairs)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var pair in pairs)

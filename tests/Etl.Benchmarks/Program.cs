@@ -2,7 +2,7 @@ using Etl.Benchmarks;
 
 // The benchmark harness of issue 6 (see README "Benchmarks"): a console, never run by CI.
 //   outbound [--rows N] [--rounds R] [--work-dir DIR] [--duckdb-compression snappy|zstd] [--etl-env NAME=VALUE]... [--keep]
-//   inbound  [--orders N] [--rounds R] [--work-dir DIR] [--keep]
+//   inbound  [--orders N] [--rounds R] [--work-dir DIR] [--etl-env NAME=VALUE]... [--keep]
 // Hidden: duckdb-worker snapshot|diff ... (the DuckDB side, started by "outbound" as a child process).
 try
 {
@@ -43,7 +43,7 @@ internal static class Help
               alternating with DuckDB doing the same job; each side in its own child process. Work dir default:
               <temp>/etl-bench-outbound-<N>. --etl-env sets a variable for the etl child only (e.g. DOTNET_gcServer=1).
 
-          inbound [--orders N] [--rounds R] [--work-dir DIR] [--keep]
+          inbound [--orders N] [--rounds R] [--work-dir DIR] [--etl-env NAME=VALUE]... [--keep]
               N approved portal orders (default 10000) in the in-process sandbox, imported into the embedded ERP by
               `etl run <pipeline with "orders": true>`; orders/s, and a check that each was created once and linked.
         """;
