@@ -64,7 +64,7 @@ internal static class OrdersCommand
 
         var portal = report.Portal;
         if (!portal.Reachable) Line($"Portal:       {portal.Note}");
-        else if (!portal.Found) Line(report.PortalOrderId is null ? "Portal:       no portal order refers to it" : $"Portal:       the portal has no order {report.PortalOrderId}");
+        else if (!portal.Found) Line(report.PortalOrderId is null ? "Portal:       no portal order id to look up" : $"Portal:       the portal has no order {report.PortalOrderId}");
         else
         {
             Line($"Portal:       status {Show(portal.Status)}  erp_order_no {Show(portal.ErpOrderNo)}  updated_at {Show(portal.UpdatedAt)} ({portal.TimeZone})");

@@ -83,7 +83,7 @@ internal static class TraceCommand
                 var sent = change.Values.Count == 0 ? "" : "  " + Values(change.Values, report);
                 Line($"  Payload:      {change.Op}{sent}  batch {change.BatchId}, record {change.Index}, as_of {change.AsOf}");
                 Line($"                {change.Payload}");
-                foreach (var delivery in change.Deliveries) Line($"  Delivery:     {delivery.At ?? "now"}  {delivery.Detail}  ({delivery.File})");
+                foreach (var delivery in change.Deliveries) Line($"  Delivery:     {delivery.At ?? "pending"}  {delivery.Detail}  ({delivery.File})");
             }
         }
     }
