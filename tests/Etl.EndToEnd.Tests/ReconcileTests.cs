@@ -315,6 +315,17 @@ public sealed class ReconcileTests
         Assert.That(again.Stdout, Does.Contain("Nothing to prune."), again.ToString());
     }
 
+    [Test]
+    public void Help_ReconcileAndPrune_HaveDescriptionAndExamples()
+    {
+        foreach (var command in new[] { "reconcile", "prune" })
+        {
+            var result = EtlCommand.Run(command, "--help");
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            Assert.That(result.Stdout, Does.Contain("Examples:").And.Contain("--data-root").And.Contain("--json"), command);
+        }
+    }
+
     private void State(string sql)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_root.Path, "state", "etl.db")};Pooling=False");
