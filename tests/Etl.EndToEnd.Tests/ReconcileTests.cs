@@ -174,6 +174,9 @@ public sealed class ReconcileTests
             Is.EqualTo("""{"upserts":2,"deletes":1,"invalid":0,"batches":1,"baseline_corrected":1}"""));
         Assert.That(_root.Payloads().Where(p => p.Contains(repairRun, StringComparison.Ordinal)).Select(p => Path.GetFileName(Path.GetDirectoryName(p))),
             Is.All.Not.EqualTo("outbox"), "the repair payloads were delivered");
+        static string AsOf(string payload) => JsonNode.Parse(File.ReadAllText(payload))!["as_of"]!.GetValue<string>();
+        Assert.That(AsOf(_root.Payloads("inventory").Single(p => p.Contains(repairRun, StringComparison.Ordinal))), Is.EqualTo(AsOf(_root.Payloads("inventory")[0])),
+            "the corrections carry the newest as_of delivered for the entity: not stale to the uploader, not newer than the next drop");
         var portalInventory = (await _portal.GetAsync("api/v1/data/inventory"))["records"]!.AsArray()
             .Select(r => $"{r!["sku"]}|{r["warehouse"]}={r["qty_available"]}").ToList();
         Assert.That(portalInventory, Is.EqualTo(new[] { "A-1|MAIN=5", "A-2|MAIN=7.0", "A-3|MAIN=1", "A-4|MAIN=4", "B-1|EAST=3" }));

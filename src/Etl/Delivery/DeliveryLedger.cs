@@ -80,6 +80,13 @@ internal sealed class DeliveryLedger : IDisposable
         return result;
     }
 
+    /// <summary>The newest as_of delivered for any key of an entity, or null when none was.</summary>
+    public string? NewestAsOf(string entity)
+    {
+        using var command = Command("SELECT MAX(as_of) FROM delivery_records WHERE portal = $portal AND entity = $entity", ("$entity", entity));
+        return command.ExecuteScalar() as string;
+    }
+
     /// <summary>
     /// Notes an accepted batch (its receipt) and, when its as_of is known, the newest as_of of each key it delivered,
     /// in one transaction. A key keeps a newer as_of it already has.

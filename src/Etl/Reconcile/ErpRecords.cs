@@ -42,12 +42,6 @@ internal sealed class ErpRecords
     /// <summary>Whether the ERP holds an invalid row for a key that has no valid one: in the snapshot, or in its run's steward report.</summary>
     public bool IsInvalid(string key) => Invalid.Contains(key) || ReportedInvalid?.Contains(EntityKey.Display(key)) == true;
 
-    /// <summary>
-    /// When the ERP data was extracted, as repair payloads state it: the snapshot's last write, which is after its
-    /// drop's last write or its query's start (as <c>etl run --full-resync</c> from a snapshot says too).
-    /// </summary>
-    public DateTimeOffset AsOf => new(File.GetLastWriteTimeUtc(Snapshot.Path), TimeSpan.Zero);
-
     /// <summary>Reads the newest snapshot of an entity, or returns null when it has none.</summary>
     public static async Task<ErpRecords?> ReadLatestAsync(string dataRoot, EntitySchema schema, CancellationToken cancellationToken)
     {

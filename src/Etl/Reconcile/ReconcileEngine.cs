@@ -82,11 +82,11 @@ public sealed class ReconcileEngine(EtlSettings settings, TimeProvider clock, IL
     {
         try
         {
-            var (_, client) = await portal.OpenAsync(cancellationToken);
+            var (target, client) = await portal.OpenAsync(cancellationToken);
             var reconciler = new Reconciler(settings, state, clock, logger);
             foreach (var (schema, tolerances) in entities)
             {
-                var result = await reconciler.RunAsync(schema, client, summary.RunId, new ReconcileOptions(repair, allowMassRemoval, tolerances, batchSize), cancellationToken);
+                var result = await reconciler.RunAsync(schema, client, summary.RunId, new ReconcileOptions(repair, allowMassRemoval, tolerances, batchSize, target.Identity), cancellationToken);
                 summary.Reconcile.Add(result);
             }
         }

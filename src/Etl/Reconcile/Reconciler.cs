@@ -95,7 +95,7 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
         if (corrections.Count > 0) state.ApplyToBaseline(schema.Name, corrections);
         counts.BaselineCorrected = corrections.Count;
 
-        using var payloads = new StagedPayloads(Delivery.Uploader.OutboxOf(settings.DataRoot), schema, runId, erp.AsOf, options.BatchSize);
+        using var payloads = new StagedPayloads(Delivery.Uploader.OutboxOf(settings.DataRoot), schema, runId, AsOf(schema, erp, options), options.BatchSize);
         payloads.Add(upserts);
         payloads.Add(deletes);
         payloads.Complete();
@@ -105,6 +105,26 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
         logger.LogInformation("{Entity}: repair wrote {Upserts} upsert(s) and {Deletes} delete(s) in {Batches} payload(s); {Invalid} record(s) not sent (invalid); baseline corrected for {Corrected} key(s)",
             schema.Name, counts.Upserts, counts.Deletes, counts.Batches, counts.Invalid, counts.BaselineCorrected);
     }
+
+    /// <summary>
+    /// The as_of of repair payloads. The uploader leaves out records older than what the portal has received since for
+    /// the same key, so it must be no older than anything delivered for the entity (or the repair would be dropped as
+    /// stale) and no newer than the snapshot's extraction (or the next run's fresher drop would be): the newest as_of
+    /// the delivery ledger holds for the entity, which came from the snapshot's run or earlier ones. With nothing
+    /// delivered yet, the start of the snapshot's run (its drop was written before it).
+    /// </summary>
+    private DateTimeOffset AsOf(EntitySchema schema, ErpRecords erp, ReconcileOptions options)
+    {
+        using (var ledger = Delivery.DeliveryLedger.Open(settings.DataRoot, options.PortalIdentity))
+        {
+            if (ledger.NewestAsOf(schema.Name) is { } delivered
+                && DateTimeOffset.TryParse(delivered, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var asOf))
+            {
+                return asOf;
+            }
+        }
+        return DateTimeOffset.ParseExact(erp.Snapshot.RunId[..16], "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+    }
 }
 
 /// <summary>How one entity is reconciled.</summary>
@@ -112,4 +132,5 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
 /// <param name="AllowMassRemoval">Let a repair delete more than Drop:MaxRemovedPercent of the portal's records.</param>
 /// <param name="Tolerances">The pipeline's absolute tolerances per field: a smaller difference is no difference.</param>
 /// <param name="BatchSize">Records per repair payload.</param>
-internal sealed record ReconcileOptions(bool Repair, bool AllowMassRemoval, IReadOnlyDictionary<string, decimal> Tolerances, int BatchSize);
+/// <param name="PortalIdentity">The portal's name in the delivery ledger (<see cref="PortalTarget.Identity"/>).</param>
+internal sealed record ReconcileOptions(bool Repair, bool AllowMassRemoval, IReadOnlyDictionary<string, decimal> Tolerances, int BatchSize, string PortalIdentity);
