@@ -65,6 +65,10 @@ internal static class ReconcileCommand
                     await Console.Error.WriteLineAsync("etl: " + summary.Notices[0]);
                     return summary.ExitCode;
                 }
+                if (summary.ExitCode == ExitCodes.BadConfiguration)
+                {
+                    foreach (var notice in summary.Notices) await Console.Error.WriteLineAsync("etl: " + notice);
+                }
                 if (result.GetValue(json))
                 {
                     Console.Write(RunReports.Json(summary));
