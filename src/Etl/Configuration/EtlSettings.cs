@@ -104,6 +104,9 @@ public sealed class PortalSettings
     /// <summary>Attempts per call; default 6.</summary>
     [Range(1, 100)] public int MaxAttempts { get; set; } = 6;
 
+    /// <summary>Calls per second this engine allows itself against the portal (one shared token bucket); default 20.</summary>
+    [Range(1, 10_000)] public int RequestsPerSecond { get; set; } = 20;
+
     /// <summary>The longest wait between attempts; a server's Retry-After is clamped to it. Default 00:00:30.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

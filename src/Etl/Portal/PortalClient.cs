@@ -21,9 +21,6 @@ namespace Etl.PortalApi;
 /// </summary>
 internal sealed class PortalClient : IDisposable
 {
-    /// <summary>Calls per second the client allows itself by default (a burst of as many).</summary>
-    public const int DefaultRequestsPerSecond = 20;
-
     private readonly HttpClient _http;
     private readonly string _apiKey;
     private readonly TimeProvider _clock;
@@ -39,7 +36,7 @@ internal sealed class PortalClient : IDisposable
     /// <param name="clock">Time for Retry-After dates and the pipeline's delays.</param>
     /// <param name="logger">Retries and breaks are logged here, without the key.</param>
     /// <param name="handler">The HTTP handler; default a <see cref="SocketsHttpHandler"/>.</param>
-    /// <param name="limiter">The rate limiter to share; default <see cref="DefaultRequestsPerSecond"/>, owned by the client.</param>
+    /// <param name="limiter">The rate limiter to share; default Portal:RequestsPerSecond, owned by the client.</param>
     public PortalClient(Uri baseAddress, PortalSettings settings, TimeProvider clock, ILogger logger,
         HttpMessageHandler? handler = null, RateLimiter? limiter = null)
     {
@@ -48,7 +45,7 @@ internal sealed class PortalClient : IDisposable
         _clock = clock;
         _logger = logger;
         _ownsLimiter = limiter is null;
-        _limiter = limiter ?? CreateLimiter(DefaultRequestsPerSecond);
+        _limiter = limiter ?? CreateLimiter(settings.RequestsPerSecond);
         var root = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = settings.Timeout })
         {
