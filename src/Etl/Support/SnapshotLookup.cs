@@ -16,13 +16,8 @@ internal static class SnapshotLookup
     public static async Task<List<string?[]>> FindAsync(SnapshotFile snapshot, EntitySchema schema, IReadOnlyList<string> keyValues, CancellationToken cancellationToken)
     {
         var found = new List<string?[]>();
-        // DATE columns are read back as DateOnly, as they were written (Parquet.Net's default is DateTime).
-        await using var reader = await ParquetReader.CreateAsync(snapshot.Path, new ParquetOptions { UseDateOnlyTypeForDates = true }, cancellationToken: cancellationToken);
-        var inFile = reader.Schema.GetDataFields();
-        var columns = snapshot.Columns;
-        var kinds = schema.Fields.Select(f => f.Kind).Append(FieldKind.Flag).ToArray();
-        var fields = columns.Select(c => inFile.FirstOrDefault(d => d.Name == c)
-            ?? throw new InvalidDataException($"{snapshot.Path}: the snapshot has no column '{c}'.")).ToArray();
+        await using var reader = await ParquetReader.CreateAsync(snapshot.Path, SnapshotFile.ReadOptions, cancellationToken: cancellationToken);
+        var (fields, kinds) = snapshot.ColumnsIn(reader);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
@@ -31,42 +26,16 @@ internal static class SnapshotLookup
             for (var k = 0; k < schema.KeyIndexes.Length; k++)
             {
                 var index = schema.KeyIndexes[k];
-                var texts = await ReadTextsAsync(group, kinds[index], fields[index], count, cancellationToken);
+                var texts = await SnapshotFile.ReadTextsAsync(group, kinds[index], fields[index], count, cancellationToken);
                 var candidates = matches ?? Enumerable.Range(0, count);
                 matches = [.. candidates.Where(r => texts[r] == keyValues[k])];
                 if (matches.Count == 0) break;
             }
             if (matches is not { Count: > 0 }) continue;
             var all = new string?[fields.Length][];
-            for (var f = 0; f < fields.Length; f++) all[f] = await ReadTextsAsync(group, kinds[f], fields[f], count, cancellationToken);
+            for (var f = 0; f < fields.Length; f++) all[f] = await SnapshotFile.ReadTextsAsync(group, kinds[f], fields[f], count, cancellationToken);
             foreach (var r in matches) found.Add([.. all.Select(c => c[r])]);
         }
         return found;
-    }
-
-    private static async Task<string?[]> ReadTextsAsync(ParquetRowGroupReader group, FieldKind kind, DataField field, int rows, CancellationToken cancellationToken)
-    {
-        switch (kind)
-        {
-            case FieldKind.Integer: return await Typed<long>();
-            case FieldKind.Number: return await Typed<decimal>();
-            case FieldKind.Date: return await Typed<DateOnly>();
-            case FieldKind.Flag when !field.IsNullable:
-                var flags = new bool[rows];
-                await group.ReadAsync(field, flags.AsMemory(), null, cancellationToken);
-                return [.. flags.Select(b => FieldConverter.Canonical(b))];
-            case FieldKind.Flag: return await Typed<bool>();
-            default:
-                var texts = new string?[rows];
-                await group.ReadAsync(field, texts.AsMemory(), null, cancellationToken);
-                return texts;
-        }
-
-        async Task<string?[]> Typed<T>() where T : struct
-        {
-            var values = new T?[rows];
-            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);
-            return [.. values.Select(v => v is { } value ? FieldConverter.Canonical(value) : null)];
-        }
     }
 }

@@ -48,13 +48,9 @@ public sealed record SnapshotFile(string Entity, string RunId, DateOnly Date, st
     /// <summary>Every row as canonical texts in <see cref="Columns"/> order.</summary>
     public async Task<List<string?[]>> ReadRowsAsync(CancellationToken cancellationToken)
     {
-        var schema = EntityCatalog.Find(Entity)!;
         var rows = new List<string?[]>();
         await using var reader = await ParquetReader.CreateAsync(Path, ReadOptions, cancellationToken: cancellationToken);
-        var inFile = reader.Schema.GetDataFields();
-        var kinds = schema.Fields.Select(f => f.Kind).Append(FieldKind.Flag).ToArray();
-        var fields = Columns.Select(c => inFile.FirstOrDefault(d => d.Name == c)
-            ?? throw new InvalidDataException($"{Path}: the snapshot has no column '{c}'.")).ToArray();
+        var (fields, kinds) = ColumnsIn(reader);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             var group = reader.OpenRowGroupReader(g);
@@ -66,7 +62,17 @@ public sealed record SnapshotFile(string Entity, string RunId, DateOnly Date, st
         return rows;
     }
 
-    private static async Task<string?[]> ReadTextsAsync(ParquetRowGroupReader group, FieldKind kind, DataField field, int rows, CancellationToken cancellationToken)
+    /// <summary>The file's fields in <see cref="Columns"/> order, and how each is read.</summary>
+    internal (DataField[] Fields, FieldKind[] Kinds) ColumnsIn(ParquetReader reader)
+    {
+        var inFile = reader.Schema.GetDataFields();
+        var fields = Columns.Select(c => inFile.FirstOrDefault(d => d.Name == c)
+            ?? throw new InvalidDataException($"{Path}: the snapshot has no column '{c}'.")).ToArray();
+        return (fields, [.. EntityCatalog.Find(Entity)!.Fields.Select(f => f.Kind).Append(FieldKind.Flag)]);
+    }
+
+    /// <summary>One column of a row group as canonical texts.</summary>
+    internal static async Task<string?[]> ReadTextsAsync(ParquetRowGroupReader group, FieldKind kind, DataField field, int rows, CancellationToken cancellationToken)
     {
         switch (kind)
         {
