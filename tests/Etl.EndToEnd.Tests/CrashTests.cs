@@ -108,10 +108,7 @@ public sealed class CrashTests
 
     private static void KillAfter(DataRoot root, PortalFixture portal, TimeSpan delay)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = EtlCommand.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "etl.dll"), "run", "nightly", "--data-root", root.Path }) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in portal.Environment()) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(EtlCommand.StartInfo(EtlCommand.RepositoryRoot, portal.Environment(), "run", "nightly", "--data-root", root.Path))!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(delay)) process.Kill(entireProcessTree: true);

@@ -11,6 +11,21 @@ internal static class EtlCommand
     /// <summary>Runs etl with arguments in a working directory; environment variables are added to the child's.</summary>
     public static EtlResult Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
+        var start = StartInfo(workingDirectory, environment, args);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"etl {string.Join(' ', args)} did not finish within 2 minutes");
+        }
+        return new EtlResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>How etl is started: etl.dll beside the tests, output redirected; ETL_ variables come only from <paramref name="environment"/>.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -25,15 +40,7 @@ internal static class EtlCommand
         {
             foreach (var (key, value) in environment) start.Environment[key] = value;
         }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"etl {string.Join(' ', args)} did not finish within 2 minutes");
-        }
-        return new EtlResult(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 
     /// <summary>Runs etl with the repository root as working directory (pipelines/, sample-data/, appsettings.json).</summary>

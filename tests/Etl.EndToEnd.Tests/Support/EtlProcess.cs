@@ -40,20 +40,7 @@ internal sealed class EtlProcess : IDisposable
     /// <summary>Starts etl (etl.dll beside the tests) with arguments in a working directory; ETL_ variables come only from <paramref name="environment"/>.</summary>
     public static EtlProcess Start(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "etl.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ETL_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment) start.Environment[key] = value;
-        }
+        var start = EtlCommand.StartInfo(workingDirectory, environment, args);
         var process = new Process { StartInfo = start };
         var result = new EtlProcess(process);
         process.OutputDataReceived += (_, e) => result.Append(result._stdout, e.Data);
