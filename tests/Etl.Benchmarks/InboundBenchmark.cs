@@ -9,12 +9,18 @@ using Microsoft.Data.Sqlite;
 namespace Etl.Benchmarks;
 
 /// <summary>
-/// The inbound benchmark: N approved portal orders in the sandbox portal (hosted in this process, no faults),
-/// imported into a fresh embedded ERP by <c>etl run</c> (a child process, start-up included), then checked: every
-/// order created exactly once, with its lines, and the portal knowing each ERP number.
+/// The inbound benchmark: N approved portal orders in the sandbox portal (hosted in this process, no faults, no rate
+/// limit), imported into a fresh embedded ERP by <c>etl run</c> (a child process, start-up included), then checked:
+/// every order created exactly once, with its lines, and the portal knowing each ERP number. The client's own rate
+/// limiter stays in the path, set to <see cref="ClientRequestsPerSecond"/> unless --etl-env sets it, so that it never
+/// binds; the breakdown (HTTP, matching, ERP writes, ledger) comes from the import's own "orders: timings" log line.
 /// </summary>
 internal static class InboundBenchmark
 {
+    /// <summary>Portal:RequestsPerSecond for the etl child: the setting's maximum, far above what the import reaches.</summary>
+    public const string ClientRequestsPerSecond = "10000";
+
+    private const string RequestsPerSecondVariable = "ETL_Portal__RequestsPerSecond";
     private const string ApiKey = "bench-key";
     private const string Account = "ACC-BENCH";
     private const int Skus = 50;
@@ -35,8 +41,10 @@ internal static class InboundBenchmark
         var rounds = (int)options.Long("--rounds", 1);
         var work = Path.GetFullPath(options.String("--work-dir") ?? Path.Combine(Path.GetTempPath(), $"etl-bench-inbound-{orders}"));
         var etlEnvironment = OutboundBenchmark.EtlEnvironment(options.All("--etl-env"));
+        etlEnvironment.TryAdd(RequestsPerSecondVariable, ClientRequestsPerSecond);
         var tools = Tools.Locate();
         Report.Line($"inbound benchmark: {orders:N0} approved orders, {rounds} round(s), {Environment.ProcessorCount} cores, work dir {work}");
+        Report.Line($"sandbox without faults or rate limit; the etl client's own limiter at {etlEnvironment[RequestsPerSecondVariable]} calls/s (Portal:RequestsPerSecond)");
         if (tools.DebugBuild) Report.Line("WARNING: this is a Debug build; run with -c Release for figures worth quoting.");
         if (etlEnvironment.Count > 0) Report.Line($"etl child environment: {string.Join(' ', etlEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
 
@@ -104,7 +112,7 @@ internal static class InboundBenchmark
         Report.Line("  etl's phases from its log timestamps:");
         foreach (var name in PhaseNames) Report.Line($"    {name,-56} {(phases.TryGetValue(name, out var s) ? $"{s,7:0.00} s" : "n/a")}");
         if (phases.TryGetValue(PhaseNames[1], out var import) && import > 0) Report.Line($"    import alone: {count / import:N0} orders/s");
-        Report.Line("  (the pipeline records no timings for HTTP, matching and ERP writes separately; none are shown for them)");
+        ReportTimings(run);
         return run.Wall.TotalSeconds;
     }
 
@@ -222,9 +230,29 @@ internal static class InboundBenchmark
         return JsonNode.Parse(body)!;
     }
 
-    private static Dictionary<string, double> Phases(ChildResult run)
+    /// <summary>
+    /// Prints the import's own counters from its "orders: timings" log line: per stage the busy time (wall time with at
+    /// least one operation of it in flight) and its share of the import's wall time.
+    /// </summary>
+    private static void ReportTimings(ChildResult run)
     {
-        DateTimeOffset? pulling = null, pulled = null, finished = null;
+        var state = LogEntries(run).FirstOrDefault(e => e["Message"]?.GetValue<string>().StartsWith("orders: timings", StringComparison.Ordinal) == true)?["State"];
+        if (state is null)
+        {
+            Report.Line("  the import logged no \"orders: timings\" line: no breakdown");
+            return;
+        }
+        double N(string name) => state[name] is { } node ? double.Parse(node.ToString(), CultureInfo.InvariantCulture) : double.NaN;
+        var c = CultureInfo.InvariantCulture;
+        Report.Line(string.Create(c, $"  the import's own counters: {N("ImportSeconds"):0.00} s, {N("OrdersPerSecond"):N0} orders/s; share of its wall time (busy time; stages overlap):"));
+        Report.Line(string.Create(c, $"    HTTP          {N("HttpSeconds"),7:0.00} s {N("HttpShare"),5:0}%   {N("PageReads"):N0} page reads {N("PullSeconds"):0.00} s, {N("BackUpdateCalls"):N0} back-updates {N("BackUpdateSeconds"):0.00} s ({N("BackUpdateSummedSeconds"):0.00} s summed over concurrent calls)"));
+        Report.Line(string.Create(c, $"    matching      {N("MatchingSeconds"),7:0.00} s {N("MatchingShare"),5:0}%   ERP lookups {N("LookupSeconds"):0.00} s in {N("LookupQueries"):N0} queries, decisions {N("DecisionSeconds"):0.00} s"));
+        Report.Line(string.Create(c, $"    ERP writes    {N("ErpWriteSeconds"),7:0.00} s {N("ErpWriteShare"),5:0}%   {N("ErpTransactions"):N0} transactions"));
+        Report.Line(string.Create(c, $"    order ledger  {N("LedgerSeconds"),7:0.00} s {N("LedgerShare"),5:0}%   {N("LedgerCommits"):N0} commits (state/etl.db)"));
+    }
+
+    private static IEnumerable<JsonNode> LogEntries(ChildResult run)
+    {
         foreach (var line in run.Stdout.Split('\n'))
         {
             if (!line.StartsWith('{')) continue;
@@ -237,7 +265,16 @@ internal static class InboundBenchmark
             {
                 continue;
             }
-            if (entry?["Message"]?.GetValue<string>() is not { } message || entry["Timestamp"]?.GetValue<string>() is not { } stamp) continue;
+            if (entry is not null) yield return entry;
+        }
+    }
+
+    private static Dictionary<string, double> Phases(ChildResult run)
+    {
+        DateTimeOffset? pulling = null, pulled = null, finished = null;
+        foreach (var entry in LogEntries(run))
+        {
+            if (entry["Message"]?.GetValue<string>() is not { } message || entry["Timestamp"]?.GetValue<string>() is not { } stamp) continue;
             var at = DateTimeOffset.Parse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             if (message.StartsWith("orders: pulling", StringComparison.Ordinal)) pulling ??= at;
             else if (message.StartsWith("orders: pulled", StringComparison.Ordinal)) pulled ??= at;

@@ -9,6 +9,11 @@ namespace Etl.Erp;
 /// </summary>
 public sealed class ErpGateway(DbConnection connection, ErpSql sql, string orderNumberPrefix) : IAsyncDisposable
 {
+    private long _readQueries;
+
+    /// <summary>The read queries sent so far (lookups; one per chunk of keys, never one per order).</summary>
+    public long ReadQueries => Interlocked.Read(ref _readQueries);
+
     /// <summary>Opens the gateway on an ERP database.</summary>
     public static async Task<ErpGateway> OpenAsync(ErpDatabase database, string orderNumberPrefix, CancellationToken cancellationToken) =>
         new(await database.OpenAsync(cancellationToken), new ErpSql(!database.IsEmbedded), orderNumberPrefix);
@@ -115,6 +120,7 @@ public sealed class ErpGateway(DbConnection connection, ErpSql sql, string order
         foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(ErpSql.ChunkSize))
         {
             await using var command = Command(text(chunk.Length), [.. chunk.Select((k, i) => ("@p" + i, (object?)k))]);
+            Interlocked.Increment(ref _readQueries);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) yield return reader;
         }

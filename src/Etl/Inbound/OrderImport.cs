@@ -25,6 +25,8 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
     /// <summary>Runs the import for a window.</summary>
     public async Task<OrderImportResult> RunAsync(string runId, PullWindow window, CancellationToken cancellationToken)
     {
+        var timings = new ImportTimings(clock);
+        _timings = timings;
         var result = new OrderImportResult();
         var outcomes = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var failedWrites = 0;
@@ -35,19 +37,24 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         // Lookups and writes share one ERP connection, so they run in one block, a page at a time.
         var decide = new TransformManyBlock<IReadOnlyList<PortalOrder>, (string PortalOrderId, string ErpOrderNo)>(async orders =>
         {
-            var lookups = await OrderLookups.ReadAsync(erp, orders, cancellationToken);
+            OrderLookups lookups;
+            var queriesBefore = erp.ReadQueries;
+            using (timings.Lookups.Start()) lookups = await OrderLookups.ReadAsync(erp, orders, cancellationToken);
+            timings.AddLookupQueries(erp.ReadQueries - queriesBefore);
             var backUpdates = new List<(string, string)>();
             foreach (var order in orders)
             {
                 try
                 {
-                    if (await ApplyAsync(runId, order, decider.Decide(order, lookups), outcomes, cancellationToken) is { } number) backUpdates.Add((order.Id, number));
+                    OrderDecision decision;
+                    using (timings.Decisions.Start()) decision = decider.Decide(order, lookups);
+                    if (await ApplyAsync(runId, order, decision, outcomes, cancellationToken) is { } number) backUpdates.Add((order.Id, number));
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or FormatException)
                 {
                     Interlocked.Increment(ref failedWrites);
                     outcomes[order.Id] = "failed";
-                    ledger.Trail(runId, order.Id, "failed", e.Message, clock.GetUtcNow());
+                    L(() => ledger.Trail(runId, order.Id, "failed", e.Message, clock.GetUtcNow()));
                     logger.LogError("order {Order}: the ERP write failed: {Problem}", order.Id, e.Message);
                 }
             }
@@ -65,7 +72,8 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
             string? cursor = null;
             for (var pages = 0; pages < MaxPages; pages++)
             {
-                var page = await portal.ListAsync(window, cursor, PageSize, cancellationToken);
+                PortalOrderPage page;
+                using (timings.Pull.Start()) page = await portal.ListAsync(window, cursor, PageSize, cancellationToken);
                 // De-duplicated by (id, updated_at): a newer version of an order seen earlier in this pull is decided again.
                 var fresh = page.Orders.Where(o => seen.Add(o.Id + "\u001F" + o.UpdatedAt)).ToList();
                 foreach (var order in fresh) pulled.Add(order.Id);
@@ -84,7 +92,8 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         result.Counts.Pulled = pulled.Count;
 
         Count(result, outcomes);
-        if (result.PullFailure is null && failedWrites == 0) ledger.AdvanceCheckpoint(window.ToUtc);
+        if (result.PullFailure is null && failedWrites == 0) L(() => ledger.AdvanceCheckpoint(window.ToUtc));
+        timings.Log(logger, pulled.Count);
         return result;
     }
 
@@ -94,33 +103,38 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         switch (decision)
         {
             case AlreadyLinked linked:
-                ledger.Release(order.Id);
-                ledger.Trail(runId, order.Id, "already_linked", decision.Detail, now);
+                L(() => ledger.Release(order.Id));
+                L(() => ledger.Trail(runId, order.Id, "already_linked", decision.Detail, now));
                 outcomes.TryAdd(order.Id, "");
                 return linked.BackUpdate ? linked.Erp.ErpOrderNo : null;
             case NotImported skipped:
                 outcomes[order.Id] = skipped.Outcome;
-                ledger.Trail(runId, order.Id, skipped.Outcome, decision.Detail, now);
+                L(() => ledger.Trail(runId, order.Id, skipped.Outcome, decision.Detail, now));
                 return null;
             case HoldForReview review:
                 Hold(runId, order.Id, review.Invalid ? "invalid" : review.Reason, decision.Detail, review.ErpOrderNo, outcomes, review.Invalid ? "invalid" : "review");
                 return null;
             case LinkExisting link:
-                if (!await erp.LinkAsync(link.Erp.ErpOrderNo, order.Id, cancellationToken))
+                bool ok;
+                using (_timings!.ErpWrites.Start()) ok = await erp.LinkAsync(link.Erp.ErpOrderNo, order.Id, cancellationToken);
+                _timings.AddErpTransactions(1);
+                if (!ok)
                 {
                     Hold(runId, order.Id, "erp_order_taken", $"ERP order {link.Erp.ErpOrderNo} got another reference meanwhile", link.Erp.ErpOrderNo, outcomes, "review");
                     return null;
                 }
-                ledger.Release(order.Id);
+                L(() => ledger.Release(order.Id));
                 outcomes[order.Id] = "linked";
-                ledger.Trail(runId, order.Id, "linked", decision.Detail, now);
+                L(() => ledger.Trail(runId, order.Id, "linked", decision.Detail, now));
                 return link.Erp.ErpOrderNo;
             case CreateNew create:
-                var (number, created) = await erp.CreateAsync(create.Order, cancellationToken);
+                string number; bool created;
+                using (_timings!.ErpWrites.Start()) (number, created) = await erp.CreateAsync(create.Order, cancellationToken);
+                _timings.AddErpTransactions(1);
                 Testing.CrashPoints.Hit("orders.after-erp-insert");
-                ledger.Release(order.Id);
+                L(() => ledger.Release(order.Id));
                 outcomes[order.Id] = created ? "created" : "linked";
-                ledger.Trail(runId, order.Id, created ? "created" : "already_linked", created ? $"created ERP order {number}" : $"ERP order {number} already carries it", now);
+                L(() => ledger.Trail(runId, order.Id, created ? "created" : "already_linked", created ? $"created ERP order {number}" : $"ERP order {number} already carries it", now));
                 return number;
             default:
                 throw new InvalidOperationException($"Unknown decision {decision.GetType().Name}.");
@@ -129,24 +143,25 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
 
     private async Task BackUpdateAsync(string runId, string portalOrderId, string erpOrderNo, ConcurrentDictionary<string, string> outcomes, OrderImportResult result, CancellationToken cancellationToken)
     {
-        var outcome = await portal.SetErpReferenceAsync(portalOrderId, erpOrderNo, cancellationToken);
+        BackUpdateOutcome outcome;
+        using (_timings!.BackUpdates.Start()) outcome = await portal.SetErpReferenceAsync(portalOrderId, erpOrderNo, cancellationToken);
         var now = clock.GetUtcNow();
         if (outcome.Done)
         {
-            ledger.ClearBackUpdate(portalOrderId);
-            ledger.Trail(runId, portalOrderId, "back_updated", $"the portal knows ERP order {erpOrderNo}", now);
+            L(() => ledger.ClearBackUpdate(portalOrderId));
+            L(() => ledger.Trail(runId, portalOrderId, "back_updated", $"the portal knows ERP order {erpOrderNo}", now));
             lock (result) result.Counts.BackUpdated++;
         }
         else if (outcome.Conflict)
         {
-            ledger.ClearBackUpdate(portalOrderId);
+            L(() => ledger.ClearBackUpdate(portalOrderId));
             Hold(runId, portalOrderId, "back_update_conflict", $"the portal refused ERP order {erpOrderNo} (409): it holds another number", erpOrderNo, outcomes, "review");
         }
         else
         {
-            ledger.ParkBackUpdate(portalOrderId, erpOrderNo, outcome.Problem ?? "unknown", now);
+            L(() => ledger.ParkBackUpdate(portalOrderId, erpOrderNo, outcome.Problem ?? "unknown", now));
             outcomes[portalOrderId] = "failed";
-            ledger.Trail(runId, portalOrderId, "back_update_failed", $"parked for a later run: {outcome.Problem}", now);
+            L(() => ledger.Trail(runId, portalOrderId, "back_update_failed", $"parked for a later run: {outcome.Problem}", now));
             logger.LogWarning("order {Order}: the back-update of ERP order {ErpOrder} failed and is parked for a later run: {Problem}", portalOrderId, erpOrderNo, outcome.Problem);
         }
     }
@@ -161,11 +176,18 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
         Count(result, outcomes);
     }
 
+    private ImportTimings? _timings;
+
+    private void L(Action write)
+    {
+        using (_timings!.Ledger.Start()) write();
+    }
+
     private void Hold(string runId, string portalOrderId, string reason, string detail, string? erpOrderNo, ConcurrentDictionary<string, string> outcomes, string outcome)
     {
         var now = clock.GetUtcNow();
-        ledger.HoldForReview(portalOrderId, reason, detail, erpOrderNo, runId, now);
-        ledger.Trail(runId, portalOrderId, outcome, detail, now);
+        L(() => ledger.HoldForReview(portalOrderId, reason, detail, erpOrderNo, runId, now));
+        L(() => ledger.Trail(runId, portalOrderId, outcome, detail, now));
         outcomes[portalOrderId] = outcome;
         logger.LogInformation("order {Order}: held for review ({Reason}): {Detail}", portalOrderId, reason, detail);
     }
