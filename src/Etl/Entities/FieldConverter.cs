@@ -14,15 +14,22 @@ public static class FieldConverter
     public static string? Clean(FieldSpec field, string? text)
     {
         if (text is null) return null;
+        var value = Clean(field, text.AsSpan());
+        return value.IsEmpty ? null : value.Length == text.Length ? text : value.ToString();
+    }
+
+    /// <summary>Trims a field where its kind says so; empty when the value is empty (null).</summary>
+    public static ReadOnlySpan<char> Clean(FieldSpec field, ReadOnlySpan<char> text)
+    {
         var value = field.IsTrimmed ? text.Trim() : text;
-        return value.Length == 0 || (!field.IsTrimmed && string.IsNullOrWhiteSpace(value)) ? null : value;
+        return value.IsEmpty || (!field.IsTrimmed && value.IsWhiteSpace()) ? [] : value;
     }
 
     /// <summary>Converts a cleaned text; returns false with an expectation message when it does not convert.</summary>
     public static bool TryConvert(FieldSpec field, string? text, out object? value, out string expected)
     {
         value = null;
-        expected = "";
+        expected = Expected(field.Kind);
         if (text is null) return true;
         switch (field.Kind)
         {
@@ -30,42 +37,66 @@ public static class FieldConverter
             case FieldKind.Text:
                 value = text;
                 return true;
-            case FieldKind.Integer:
-                expected = "a whole number such as 12 (no thousands separators or exponents)";
-                if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var whole)
-                    && whole == decimal.Truncate(whole) && whole is >= long.MinValue and <= long.MaxValue)
-                {
-                    value = (long)whole;
-                    return true;
-                }
-                return false;
-            case FieldKind.Number:
-                expected = "a number such as 12.50 with '.' as decimal point, at most 14 digits before it (no thousands separators or exponents)";
-                if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var number) && Math.Abs(number) < MaxNumber)
-                {
-                    value = Normalize(number);
-                    return true;
-                }
-                return false;
-            case FieldKind.Date:
-                expected = "a date written yyyy-MM-dd";
-                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                {
-                    value = date;
-                    return true;
-                }
-                return false;
-            case FieldKind.Flag:
-                expected = "true, false, 1, 0, Y or N";
-                if (TryParseBoolean(text, out var flag))
-                {
-                    value = flag;
-                    return true;
-                }
-                return false;
+            case FieldKind.Integer when TryParseInteger(text, out var whole):
+                value = whole;
+                return true;
+            case FieldKind.Number when TryParseNumber(text, out var number):
+                value = number;
+                return true;
+            case FieldKind.Date when TryParseDate(text, out var date):
+                value = date;
+                return true;
+            case FieldKind.Flag when TryParseFlag(text, out var flag):
+                value = flag;
+                return true;
             default:
-                throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
+                return false;
         }
+    }
+
+    /// <summary>What a value of a kind must look like, for messages.</summary>
+    public static string Expected(FieldKind kind) => kind switch
+    {
+        FieldKind.Integer => "a whole number such as 12 (no thousands separators or exponents)",
+        FieldKind.Number => "a number such as 12.50 with '.' as decimal point, at most 14 digits before it (no thousands separators or exponents)",
+        FieldKind.Date => "a date written yyyy-MM-dd",
+        FieldKind.Flag => "true, false, 1, 0, Y or N",
+        _ => "",
+    };
+
+    /// <summary>A whole number (12, -3, +4, 12.000).</summary>
+    public static bool TryParseInteger(ReadOnlySpan<char> text, out long value)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)) return true;
+        if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var whole)
+            && whole == decimal.Truncate(whole) && whole is >= long.MinValue and <= long.MaxValue)
+        {
+            value = (long)whole;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A decimal number a DECIMAL(18,4) can hold, normalized (no trailing zeros).</summary>
+    public static bool TryParseNumber(ReadOnlySpan<char> text, out decimal value)
+    {
+        if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out value) && Math.Abs(value) < MaxNumber)
+        {
+            value = Normalize(value);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A date written yyyy-MM-dd.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly value) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+
+    /// <summary>true, false, 1, 0, Y or N in any case.</summary>
+    public static bool TryParseFlag(ReadOnlySpan<char> text, out bool value)
+    {
+        value = text.Equals("TRUE", StringComparison.OrdinalIgnoreCase) || text is "1" || text.Equals("Y", StringComparison.OrdinalIgnoreCase);
+        return value || text.Equals("FALSE", StringComparison.OrdinalIgnoreCase) || text is "0" || text.Equals("N", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A decimal without trailing zeros, so that 12.50 and 12.5 are written alike.</summary>
@@ -82,20 +113,4 @@ public static class FieldConverter
         bool flag => flag ? "true" : "false",
         _ => throw new InvalidOperationException($"Unexpected value type {value.GetType()}."),
     };
-
-    private static bool TryParseBoolean(string text, out bool value)
-    {
-        switch (text.ToUpperInvariant())
-        {
-            case "TRUE" or "1" or "Y":
-                value = true;
-                return true;
-            case "FALSE" or "0" or "N":
-                value = false;
-                return true;
-            default:
-                value = false;
-                return false;
-        }
-    }
 }

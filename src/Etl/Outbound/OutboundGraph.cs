@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Etl.Entities;
+using Etl.Outbound.Columns;
 using Etl.Outbound.Diff;
 using Etl.Outbound.Extract;
 using Etl.Outbound.Outbox;
@@ -10,62 +12,83 @@ using Etl.State;
 namespace Etl.Outbound;
 
 /// <summary>
-/// One entity's outbound run as a TPL Dataflow graph:
-/// extract (chunks) → convert → diff + validate → snapshot (Parquet) → batch + serialize (staged).
-/// Every block is bounded and propagates completion; nothing is published here. The caller publishes
-/// the staged payloads and the snapshot once <see cref="GuardViolation"/> says the entity may go on.
+/// One entity's outbound run as a TPL Dataflow graph over chunks of rows:
+/// extract + convert (the source's thread) → diff + validate → Parquet snapshot → batch + serialize (staged).
+/// Every block is bounded and propagates completion; nothing is published here. The caller publishes the staged
+/// payloads and the snapshot once <see cref="GuardViolation"/> says the entity may go on. A drop that repeats a key
+/// is classified a second time with its repeats known (all their rows invalid); the first pass's output is discarded.
 /// </summary>
-public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntry> baseline, string dataRoot, IRunProgress? progress = null)
+public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataRoot, IRunProgress? progress = null)
 {
-    private const int ChunkSize = 4096;
-    private const int Capacity = 4;
+    private const int Capacity = 2;
 
     /// <summary>The counts and invalid records of the run.</summary>
-    public EntityResult Result { get; } = new(job.Schema.Name);
+    public EntityResult Result { get; private set; } = new(job.Schema.Name);
 
-    /// <summary>Reads the source twice (duplicates, then the graph) and stages payloads and snapshot.</summary>
+    /// <summary>Where the graph's time went, per stage (summed over its threads).</summary>
+    public StageTimes Times { get; } = new();
+
+    /// <summary>Reads the source (twice when it repeats a key) and stages payloads and snapshot.</summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
+    {
+        var (payloads, snapshot, repeats) = await PassAsync(null, cancellationToken);
+        if (repeats is null) return (payloads, snapshot);
+        payloads.Dispose();
+        await snapshot.DisposeAsync();
+        baseline.ClearSeen();
+        Result = new EntityResult(job.Schema.Name);
+        (payloads, snapshot, _) = await PassAsync(repeats, cancellationToken);
+        return (payloads, snapshot);
+    }
+
+    private async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot, DropRepeats? Repeats)> PassAsync(DropRepeats? knownRepeats, CancellationToken cancellationToken)
     {
         var schema = job.Schema;
         var report = progress ?? NoProgress.Instance;
-        report.Stage(schema.Name, "scan");
-        var duplicates = DuplicateIndex.Build(schema, job.Source, cancellationToken);
-        report.Stage(schema.Name, "diff", duplicates.Rows);
-        var differ = new Differ(schema, baseline, job.Tolerances, job.FullResync);
+        report.Stage(schema.Name, "diff", job.Source.Length);
+        var differ = new Differ(schema, baseline, job.Tolerances, job.FullResync, knownRepeats);
+        var pool = new RowChunkPool(schema);
         var payloads = new StagedPayloads(Path.Combine(dataRoot, "outbox"), schema, job.RunId, job.Source.AsOf, job.BatchSize);
         var snapshot = await SnapshotWriter.CreateAsync(schema, SnapshotWriter.PathFor(dataRoot, schema.Name, job.RunId, job.RunStart), cancellationToken);
         try
         {
             var options = new ExecutionDataflowBlockOptions { BoundedCapacity = Capacity, CancellationToken = cancellationToken };
             var link = new DataflowLinkOptions { PropagateCompletion = true };
-            var convert = new TransformBlock<RawRecord[], Row[]>(chunk => Convert(schema, chunk),
-                new ExecutionDataflowBlockOptions { BoundedCapacity = Capacity, MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken });
-            var diff = new TransformBlock<Row[], (Row[] Rows, ChangeRecord[] Changes)>(rows => Classify(differ, duplicates, rows), options);
-            var write = new TransformBlock<(Row[] Rows, ChangeRecord[] Changes), ChangeRecord[]>(async chunk =>
+            var kinds = new ChangeKind[RowChunk.Capacity];
+            var diff = new TransformBlock<RowChunk, (RowChunk Chunk, List<ChangeRecord> Changes)>(chunk => Times.Time("diff", () =>
             {
-                await snapshot.AppendAsync(chunk.Rows, cancellationToken);
-                report.Advance(schema.Name, chunk.Rows.Length);
-                return chunk.Changes;
+                var changes = new List<ChangeRecord>();
+                differ.Classify(chunk, kinds, changes);
+                Count(chunk, kinds);
+                return (chunk, changes);
+            }), options);
+            long reported = 0;
+            var write = new TransformBlock<(RowChunk Chunk, List<ChangeRecord> Changes), List<ChangeRecord>>(async classified =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                foreach (var done in await snapshot.AppendAsync(classified.Chunk, cancellationToken)) pool.Return(done);
+                Times.Add("snapshot", started);
+                report.Advance(schema.Name, classified.Chunk.SourcePosition - reported);
+                reported = classified.Chunk.SourcePosition;
+                return classified.Changes;
             }, options);
-            var stage = new ActionBlock<ChangeRecord[]>(payloads.Add, options);
-            convert.LinkTo(diff, link);
+            var stage = new ActionBlock<List<ChangeRecord>>(changes => Times.Time("payloads", () => payloads.Add(changes)), options);
             diff.LinkTo(write, link);
             write.LinkTo(stage, link);
 
-            await foreach (var chunk in Chunks(job.Source, cancellationToken))
-            {
-                if (!await convert.SendAsync(chunk, cancellationToken)) break;
-            }
-            convert.Complete();
+            var reading = Task.Run(() => ReadAsync(pool, diff, cancellationToken), cancellationToken);
+            await reading.ContinueWith(_ => diff.Complete(), TaskScheduler.Default);
             await stage.Completion;
+            await reading; // a broken drop, once what was queued has drained
 
             var removals = differ.Removals();
             Result.Removed = removals.Count;
             payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
             payloads.Complete();
+            var started = Stopwatch.GetTimestamp();
             await snapshot.CompleteAsync(cancellationToken);
-            Result.Read = duplicates.Rows;
-            return (payloads, snapshot);
+            Times.Add("snapshot", started);
+            return (payloads, snapshot, differ.Repeats);
         }
         catch
         {
@@ -97,53 +120,42 @@ public sealed class OutboundGraph(EntityJob job, Dictionary<string, BaselineEntr
 
     private static string Percent(long part, long whole) => (part * 100m / whole).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
-    private static Row[] Convert(EntitySchema schema, RawRecord[] chunk)
+    /// <summary>Sends the source's chunks into the graph; a broken drop stops it (what is queued still drains).</summary>
+    private async Task ReadAsync(RowChunkPool pool, ITargetBlock<RowChunk> diff, CancellationToken cancellationToken)
     {
-        var rows = new Row[chunk.Length];
-        for (var i = 0; i < chunk.Length; i++) rows[i] = RowFactory.Create(schema, chunk[i].Line, chunk[i].Texts);
-        return rows;
-    }
-
-    private (Row[] Rows, ChangeRecord[] Changes) Classify(Differ differ, DuplicateIndex duplicates, Row[] rows)
-    {
-        var changes = new List<ChangeRecord>();
-        foreach (var row in rows)
+        using var chunks = job.Source.Read(pool, cancellationToken).GetEnumerator();
+        while (true)
         {
-            duplicates.Mark(job.Schema, row);
-            var kind = differ.Classify(row, out var values, out var send);
-            switch (kind)
-            {
-                case ChangeKind.Unchanged: Result.Unchanged++; break;
-                case ChangeKind.Added: Result.Added++; break;
-                case ChangeKind.Changed: Result.Changed++; break;
-                case ChangeKind.Invalid: Report(row); break;
-            }
-            if (send) changes.Add(new ChangeRecord(row.Key, row, values));
+            var started = Stopwatch.GetTimestamp();
+            var more = chunks.MoveNext();
+            Times.Add("read", started);
+            if (!more || !await diff.SendAsync(chunks.Current, cancellationToken)) return;
         }
-        return (rows, [.. changes]);
     }
 
-    private void Report(Row row)
+    private void Count(RowChunk chunk, ChangeKind[] kinds)
+    {
+        var r = Result;
+        r.Read += chunk.Count;
+        for (var row = 0; row < chunk.Count; row++)
+        {
+            switch (kinds[row])
+            {
+                case ChangeKind.Unchanged: r.Unchanged++; break;
+                case ChangeKind.Added: r.Added++; break;
+                case ChangeKind.Changed: r.Changed++; break;
+                case ChangeKind.Invalid: Report(chunk, row); break;
+            }
+        }
+    }
+
+    private void Report(RowChunk chunk, int row)
     {
         Result.Invalid++;
-        var key = EntityKey.Display(row.Key);
-        foreach (var problem in row.Problems!)
+        var key = EntityKey.Display(chunk.Key(row));
+        foreach (var problem in chunk.Problems(row)!)
         {
-            Result.InvalidRecords.Add(new InvalidRecord(job.Source.Name, row.Line, key, problem.Field, problem.Value, problem.Rule, problem.Message));
+            Result.InvalidRecords.Add(new InvalidRecord(job.Source.Name, chunk.Lines[row], key, problem.Field, problem.Value, problem.Rule, problem.Message));
         }
-    }
-
-    private static async IAsyncEnumerable<RawRecord[]> Chunks(IRowSource source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var chunk = new List<RawRecord>(ChunkSize);
-        foreach (var record in source.Read(cancellationToken))
-        {
-            chunk.Add(record);
-            if (chunk.Count < ChunkSize) continue;
-            yield return [.. chunk];
-            chunk.Clear();
-            await Task.Yield();
-        }
-        if (chunk.Count > 0) yield return [.. chunk];
     }
 }

@@ -15,7 +15,7 @@ internal static class Comparison
 {
     /// <summary>Compares and fills <paramref name="result"/>; returns the findings by internal key, for a repair.</summary>
     public static Drift Compare(EntitySchema schema, IReadOnlyDictionary<string, Row> erpValid, Func<string, bool> erpInvalid, int erpInvalidCount,
-        IReadOnlyDictionary<string, string[]> portal, IReadOnlyDictionary<string, BaselineEntry> baseline,
+        IReadOnlyDictionary<string, string[]> portal, IReadOnlyDictionary<string, string> baseline,
         IReadOnlyDictionary<string, decimal> tolerances, ReconcileResult result)
     {
         var drift = new Drift();
@@ -49,11 +49,11 @@ internal static class Comparison
             }
             drift.Different.Add(key);
             result.Different.Add(new RecordDifference(shown, fields));
-            baseline.TryGetValue(key, out var entry);
+            var believed = baseline.GetValueOrDefault(key);
             foreach (var field in fields)
             {
                 result.Lines.Add(new ReconcileLine("different", shown, field.Field, field.Erp, field.Portal,
-                    BaselineField(entry, Array.IndexOf(names, field.Field), names.Length)));
+                    BaselineField(believed, Array.IndexOf(names, field.Field), names.Length)));
             }
         }
         foreach (var (key, held) in portal.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -67,7 +67,7 @@ internal static class Comparison
         foreach (var key in portal.Keys.Union(baseline.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var actual = portal.TryGetValue(key, out var held) ? string.Join(EntityKey.Separator, held) : null;
-            var believed = baseline.TryGetValue(key, out var entry) ? entry.Values : null;
+            var believed = baseline.GetValueOrDefault(key);
             if (actual == believed) continue;
             drift.BaselineStale[key] = actual;
             var shown = EntityKey.Display(key);
@@ -93,17 +93,17 @@ internal static class Comparison
     private static string Record(string[] names, string[] values) =>
         string.Join("; ", names.Select((n, i) => $"{n}={(values[i].Length == 0 ? "null" : values[i])}"));
 
-    private static string? BaselineText(IReadOnlyDictionary<string, BaselineEntry> baseline, string key, string[] names)
+    private static string? BaselineText(IReadOnlyDictionary<string, string> baseline, string key, string[] names)
     {
-        if (!baseline.TryGetValue(key, out var entry)) return null;
-        return entry.Values == StateStore.UnknownValues ? Unknown : Record(names, Split(entry.Values, names.Length));
+        if (!baseline.TryGetValue(key, out var values)) return null;
+        return values == StateStore.UnknownValues ? Unknown : Record(names, Split(values, names.Length));
     }
 
-    private static string? BaselineField(BaselineEntry? entry, int index, int count)
+    private static string? BaselineField(string? values, int index, int count)
     {
-        if (entry is null) return null;
-        if (entry.Values == StateStore.UnknownValues) return Unknown;
-        var parts = Split(entry.Values, count);
+        if (values is null) return null;
+        if (values == StateStore.UnknownValues) return Unknown;
+        var parts = Split(values, count);
         return Shown(parts[index]);
     }
 

@@ -11,7 +11,7 @@ namespace Etl.Reconcile;
 /// <summary>
 /// Reconciles one entity: reads the latest snapshot (the ERP), the portal's records and the baseline, compares them,
 /// and with repair writes the correcting payloads through the outbound path: each record validated by the entity's
-/// rules, batched by <see cref="StagedPayloads"/> and published into outbox/ with the baseline advanced per file,
+/// rules, batched by <see cref="StagedPayloads"/> and published into outbox/ with the baseline advanced once they all are,
 /// exactly as a run publishes (upserts for missing and different records with the ERP's valid values, deletes for
 /// extra ones). Keys the repair sends nothing for get the baseline the portal's actual values, so that the baseline
 /// says again what the portal holds. The caller drains the outbox.
@@ -47,7 +47,7 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
             logger.LogError("{Entity}: reconcile failed, {Reason}", schema.Name, result.Reason);
             return result;
         }
-        var baseline = state.LoadBaseline(schema.Name);
+        var baseline = state.LoadBaseline(schema.Name).Entries().ToDictionary(StringComparer.Ordinal);
         var drift = Comparison.Compare(schema, erp.Valid, erp.IsInvalid, erp.InvalidCount, portal, baseline, options.Tolerances, result);
         logger.LogInformation("{Entity}: reconciled with snapshot {Snapshot}: ERP {Valid} valid ({Invalid} invalid), portal {Portal}, in step {InStep}, missing {Missing}, extra {Extra}, different {Different}, baseline stale {Stale}",
             schema.Name, erp.Snapshot.RunId, result.ErpValid, result.ErpInvalid, result.Portal, result.InStep, result.Missing.Count, result.Extra.Count, result.Different.Count, result.BaselineStale.Count);
@@ -99,7 +99,8 @@ internal sealed class Reconciler(EtlSettings settings, StateStore state, TimePro
         payloads.Add(upserts);
         payloads.Add(deletes);
         payloads.Complete();
-        counts.Batches = payloads.Publish(state, clock).Count;
+        counts.Batches = payloads.Publish(clock).Count;
+        state.ApplyToBaseline(schema.Name, payloads.Changes);
         counts.Upserts = upserts.Count;
         counts.Deletes = deletes.Count;
         logger.LogInformation("{Entity}: repair wrote {Upserts} upsert(s) and {Deletes} delete(s) in {Batches} payload(s); {Invalid} record(s) not sent (invalid); baseline corrected for {Corrected} key(s)",

@@ -142,12 +142,15 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             return new EntityResult(schema.Name) { Status = EntityStatus.Failed, Reason = e.Message };
         }
 
+        var loading = System.Diagnostics.Stopwatch.GetTimestamp();
         var baseline = state.LoadBaseline(schema.Name);
         var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), baseline, DataRoot, progress);
+        graph.Times.Add("baseline load", loading);
         var result = graph.Result;
         try
         {
             var (payloads, snapshot) = await graph.RunAsync(cancellationToken);
+            result = graph.Result;
             using (payloads)
             await using (snapshot)
             {
@@ -158,10 +161,13 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                 else
                 {
                     progress?.Stage(schema.Name, "publish");
-                    var published = payloads.Publish(state, clock);
+                    var publishing = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var published = payloads.Publish(clock);
                     result.Batches = published.Count;
                     result.RecordsWritten = payloads.Records;
                     snapshot.Publish();
+                    graph.Times.Add("publish", publishing);
+                    graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline, payloads.Changes));
                     result.Snapshot = snapshot.Path;
                     if (selection?.Newest is { } newest) drops.MoveToProcessed(newest, runId);
                 }
@@ -169,10 +175,12 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         }
         catch (DropFileException e)
         {
+            result = graph.Result;
             Stop(result, EntityStatus.Failed, e.Message, drops, selection);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
+            result = graph.Result;
             result.Status = EntityStatus.Failed;
             result.Reason = $"{source.Name}: {e.Message}";
             logger.LogError("{Entity}: failed, {Reason}", schema.Name, result.Reason);
@@ -183,6 +191,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         {
             logger.LogInformation("{Entity}: read {Read}, unchanged {Unchanged}, added {Added}, changed {Changed}, removed {Removed}, invalid {Invalid}, {Batches} payload(s) with {Records} record(s)",
                 schema.Name, result.Read, result.Unchanged, result.Added, result.Changed, result.Removed, result.Invalid, result.Batches, result.RecordsWritten);
+            logger.LogInformation("{Entity}: time per stage (summed over threads): {Stages}", schema.Name, graph.Times);
         }
         progress?.Finished(schema.Name, result.Status);
         return result;

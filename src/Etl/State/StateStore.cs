@@ -29,49 +29,128 @@ public sealed class StateStore : IDisposable
         store.Execute("""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
-            CREATE TABLE IF NOT EXISTS baseline (
-                entity TEXT NOT NULL, key TEXT NOT NULL, vals TEXT NOT NULL,
-                PRIMARY KEY (entity, key)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS baseline_pages (
+                entity TEXT NOT NULL, page INTEGER NOT NULL, bytes BLOB NOT NULL,
+                PRIMARY KEY (entity, page));
+            CREATE TABLE IF NOT EXISTS baseline_journal (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, key TEXT NOT NULL, vals TEXT);
             CREATE TABLE IF NOT EXISTS runs (
                 run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, started_at TEXT NOT NULL,
                 finished_at TEXT, exit_code INTEGER, summary TEXT);
             """);
+        store.MigrateBaselineRows();
         return store;
     }
 
-    /// <summary>Loads an entity's baseline: key → canonical portal values.</summary>
-    public Dictionary<string, BaselineEntry> LoadBaseline(string entity)
+    /// <summary>A data root of an earlier version kept one row per key; those rows become journal entries, folded in by the next run.</summary>
+    private void MigrateBaselineRows()
+    {
+        using var exists = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'baseline'");
+        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return;
+        using var transaction = _connection.BeginTransaction();
+        using var move = Command("INSERT INTO baseline_journal (entity, key, vals) SELECT entity, key, vals FROM baseline ORDER BY entity, key; DROP TABLE baseline;");
+        move.Transaction = transaction;
+        move.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Loads an entity's baseline: its stored pages, then the journal's later changes (deliveries the portal refused,
+    /// reconcile corrections) in order. <see cref="Baseline.JournalMark"/> notes how far the journal was read.
+    /// </summary>
+    public Baseline LoadBaseline(string entity)
     {
         lock (_gate)
         {
-            var result = new Dictionary<string, BaselineEntry>(StringComparer.Ordinal);
-            using var command = Command("SELECT key, vals FROM baseline WHERE entity = $entity", ("$entity", entity));
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) result[reader.GetString(0)] = new BaselineEntry(reader.GetString(1));
-            return result;
+            var pages = new List<byte[]>();
+            using (var command = Command("SELECT bytes FROM baseline_pages WHERE entity = $entity ORDER BY page", ("$entity", entity)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read()) pages.Add((byte[])reader.GetValue(0));
+            }
+            var baseline = Baseline.FromPages(pages);
+            baseline.JournalMark = ApplyJournal(entity, baseline, after: 0);
+            return baseline;
         }
     }
 
-    /// <summary>Applies the records of one published payload to the baseline, in one transaction.</summary>
+    /// <summary>
+    /// Records changes of an entity's baseline in the journal, in one transaction (refused deliveries, reconcile
+    /// corrections and repairs); the next <see cref="AdvanceBaseline"/> folds them into the stored pages.
+    /// </summary>
     public void ApplyToBaseline(string entity, IReadOnlyList<BaselineChange> changes)
     {
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            using var upsert = Command("INSERT INTO baseline (entity, key, vals) VALUES ($entity, $key, $vals) " +
-                                       "ON CONFLICT (entity, key) DO UPDATE SET vals = excluded.vals",
+            using var insert = Command("INSERT INTO baseline_journal (entity, key, vals) VALUES ($entity, $key, $vals)",
                 ("$entity", entity), ("$key", ""), ("$vals", ""));
-            using var delete = Command("DELETE FROM baseline WHERE entity = $entity AND key = $key", ("$entity", entity), ("$key", ""));
-            upsert.Transaction = delete.Transaction = transaction;
+            insert.Transaction = transaction;
             foreach (var change in changes)
             {
-                var command = change.Values is null ? delete : upsert;
-                command.Parameters["$key"].Value = change.Key;
-                if (change.Values is not null) upsert.Parameters["$vals"].Value = change.Values;
-                command.ExecuteNonQuery();
+                insert.Parameters["$key"].Value = change.Key;
+                insert.Parameters["$vals"].Value = (object?)change.Values ?? DBNull.Value;
+                insert.ExecuteNonQuery();
             }
             transaction.Commit();
         }
+    }
+
+    /// <summary>
+    /// Advances an entity's baseline after a run published its payloads: applies the run's changes, then whatever the
+    /// journal gained since the baseline was loaded (a refusal noted meanwhile wins, so its key is sent again), and
+    /// stores the result in one transaction that also clears the journal entries it folded in.
+    /// </summary>
+    public void AdvanceBaseline(string entity, Baseline baseline, IReadOnlyList<BaselineChange> changes)
+    {
+        foreach (var change in changes) baseline.Set(change.Key, change.Values);
+        lock (_gate)
+        {
+            var through = ApplyJournal(entity, baseline, baseline.JournalMark);
+            if (changes.Count == 0 && through == 0) return;
+            using var transaction = _connection.BeginTransaction();
+            using (var delete = Command("DELETE FROM baseline_pages WHERE entity = $entity", ("$entity", entity)))
+            {
+                delete.Transaction = transaction;
+                delete.ExecuteNonQuery();
+            }
+            using (var insert = Command("INSERT INTO baseline_pages (entity, page, bytes) VALUES ($entity, $page, $bytes)",
+                ("$entity", entity), ("$page", 0), ("$bytes", Array.Empty<byte>())))
+            {
+                insert.Transaction = transaction;
+                var number = 0;
+                foreach (var page in baseline.ToPages())
+                {
+                    insert.Parameters["$page"].Value = number++;
+                    var bytes = insert.Parameters["$bytes"];
+                    bytes.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(page, out var segment) && segment.Offset == 0 ? segment.Array : page.ToArray();
+                    bytes.Size = page.Length;
+                    insert.ExecuteNonQuery();
+                }
+            }
+            using (var clear = Command("DELETE FROM baseline_journal WHERE entity = $entity AND seq <= $through", ("$entity", entity), ("$through", through)))
+            {
+                clear.Transaction = transaction;
+                clear.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            baseline.JournalMark = through;
+        }
+    }
+
+    /// <summary>Applies the journal entries of an entity after a position; returns the last position read.</summary>
+    private long ApplyJournal(string entity, Baseline baseline, long after)
+    {
+        using var command = Command("SELECT seq, key, vals FROM baseline_journal WHERE entity = $entity AND seq > $after ORDER BY seq",
+            ("$entity", entity), ("$after", after));
+        using var reader = command.ExecuteReader();
+        var last = after;
+        while (reader.Read())
+        {
+            last = reader.GetInt64(0);
+            baseline.Set(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+        return last;
     }
 
     /// <summary>
@@ -156,16 +235,6 @@ public sealed class StateStore : IDisposable
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return command;
     }
-}
-
-/// <summary>What the portal is believed to hold for one key; <see cref="Seen"/> marks keys present in the current drop.</summary>
-public sealed class BaselineEntry(string values)
-{
-    /// <summary>The canonical portal values.</summary>
-    public string Values { get; } = values;
-
-    /// <summary>Whether the current drop has a row with this key (valid or not).</summary>
-    public bool Seen { get; set; }
 }
 
 /// <summary>A run of the history: its summary JSON once it finished (null while running or when it was killed).</summary>

@@ -1,3 +1,4 @@
+using Etl.Outbound.Columns;
 using Etl.Outbound.Extract;
 
 namespace Etl.Tests.Support;
@@ -9,6 +10,8 @@ internal sealed class MemorySource(IReadOnlyList<string?[]> records, string name
 
     public DateTimeOffset AsOf { get; } = asOf ?? new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
 
-    public IEnumerable<RawRecord> Read(CancellationToken cancellationToken) =>
-        records.Select((r, i) => new RawRecord(i + 2, (string?[])r.Clone()));
+    public long Length => records.Count;
+
+    public IEnumerable<RowChunk> Read(RowChunkPool pool, CancellationToken cancellationToken) =>
+        RowSources.Chunks([.. records.Select((r, i) => new RawRecord(i + 2, r))], pool, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Text.Unicode;
 using CsvHelper;
 using Etl.Entities;
+using Etl.Outbound.Columns;
 
 namespace Etl.Outbound.Extract;
 
@@ -22,7 +23,10 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
     public DateTimeOffset AsOf { get; } = TruncateToSecond(File.GetLastWriteTimeUtc(path));
 
     /// <inheritdoc />
-    public IEnumerable<RawRecord> Read(CancellationToken cancellationToken)
+    public long Length => new FileInfo(path).Length;
+
+    /// <inheritdoc />
+    public IEnumerable<RowChunk> Read(RowChunkPool pool, CancellationToken cancellationToken)
     {
         if (new FileInfo(path).Length == 0) throw new DropFileException(Name, 0, null, "the file is empty (0 bytes); expected a header row.");
         CsvMalformedRecord? malformed = null;
@@ -47,7 +51,7 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
         using var reader = CsvReader.FromFile(path, options);
         var columns = MapHeader(reader);
         var headers = reader.Headers;
-        var texts = columns.Length;
+        var chunk = pool.Rent();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +69,7 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
                 var column = hasRecord ? ColumnAt(reader, headers, bad.ByteOffset - reader.ByteOffset) : null;
                 throw new DropFileException(Name, bad.LineNumber, column, Explain(bad.Reason));
             }
-            if (!hasRecord) yield break;
+            if (!hasRecord) break;
             if (reader.FieldCount != headers.Count)
             {
                 if (reader.FieldCount == 1 && reader.RawRecord.Trim(" \t"u8).IsEmpty) continue; // a line of blanks is a blank line
@@ -79,10 +83,17 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
                 throw new DropFileException(Name, reader.LineNumber, FindBadColumn(reader, columns),
                     "the bytes are not valid UTF-8; export the file as UTF-8.");
             }
-            var values = new string?[texts];
-            for (var i = 0; i < texts; i++) values[i] = WithoutBom(reader.GetString(columns[i]));
-            yield return new RawRecord(reader.LineNumber, values);
+            chunk.BeginRow(reader.LineNumber);
+            for (var f = 0; f < columns.Length; f++) chunk.SetUtf8(f, reader.GetSpan(columns[f]));
+            chunk.EndRow();
+            if (!chunk.IsFull) continue;
+            chunk.SourcePosition = reader.ByteOffset;
+            yield return chunk;
+            chunk = pool.Rent();
         }
+        chunk.SourcePosition = Length;
+        if (chunk.Count > 0) yield return chunk;
+        else pool.Return(chunk);
     }
 
     private int[] MapHeader(CsvReader reader)
@@ -126,9 +137,6 @@ public sealed class CsvDropSource(EntitySchema schema, string path) : IRowSource
 
         static bool malformedHeader(CsvReader r) => r.Headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal));
     }
-
-    /// <summary>A byte order mark where a record starts (files glued together by an export job) is not data.</summary>
-    private static string? WithoutBom(string? value) => value is { Length: > 0 } && value[0] == '\uFEFF' ? value[1..] : value;
 
     /// <summary>The header name of the field that holds a byte offset of the current record (quotes respected).</summary>
     private static string? ColumnAt(CsvReader reader, IReadOnlyList<string> headers, long offset)

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Etl.Entities;
 using Etl.Erp;
+using Etl.Outbound.Columns;
 
 namespace Etl.Outbound.Extract;
 
 /// <summary>
 /// An entity extracted from the ERP database with the pipeline's query, run as written. The result is read once
-/// into memory (SQL extracts are the smaller entities) so that both passes see the same rows.
+/// into memory (SQL extracts are the smaller entities) so that a second pass sees the same rows.
 /// </summary>
 public sealed class SqlSource : IRowSource
 {
@@ -58,8 +59,10 @@ public sealed class SqlSource : IRowSource
     }
 
     /// <inheritdoc />
-    public IEnumerable<RawRecord> Read(CancellationToken cancellationToken) =>
-        _records.Select(r => r with { Texts = (string?[])r.Texts.Clone() });
+    public long Length => _records.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<RowChunk> Read(RowChunkPool pool, CancellationToken cancellationToken) => RowSources.Chunks(_records, pool, cancellationToken);
 
     private static string? Text(object value) => value switch
     {

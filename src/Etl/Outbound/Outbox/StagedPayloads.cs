@@ -6,9 +6,9 @@ namespace Etl.Outbound.Outbox;
 
 /// <summary>
 /// An entity's payloads of one run: batched and written under hidden temp names in outbox/ while the drop is read,
-/// then, once the guards have passed, published one by one (renamed into place) with the baseline advanced for
-/// each file right after its rename. A crash at any point leaves the baseline at or behind what reached the
-/// outbox, so the next run resends whatever was not handed over; it never skips a change.
+/// then, once the guards have passed, published one by one (renamed into place). The caller advances the baseline
+/// with <see cref="Changes"/> only after every rename, so a crash at any point leaves the baseline at or behind what
+/// reached the outbox: the next run resends whatever was not handed over; it never skips a change.
 /// </summary>
 public sealed class StagedPayloads(string outbox, EntitySchema schema, string runId, DateTimeOffset asOf, int batchSize) : IDisposable
 {
@@ -38,8 +38,11 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
         if (_pending.Count > 0) WritePending();
     }
 
+    /// <summary>What the staged payloads change in the baseline, in order: new values, or null for a delete.</summary>
+    public List<BaselineChange> Changes => [.. _staged.SelectMany(s => s.Changes)];
+
     /// <summary>Publishes every staged payload in sequence; returns the published paths.</summary>
-    public List<string> Publish(StateStore state, TimeProvider clock)
+    public List<string> Publish(TimeProvider clock)
     {
         var published = new List<string>();
         foreach (var staged in _staged)
@@ -49,10 +52,8 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
             var path = Path.Combine(outbox, name);
             File.Move(staged.TempPath, path);
             Testing.CrashPoints.Hit("outbound.after-payload-rename");
-            state.ApplyToBaseline(schema.Name, staged.Changes);
             published.Add(path);
         }
-        _staged.Clear();
         return published;
     }
 
@@ -63,7 +64,6 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
         {
             if (File.Exists(staged.TempPath)) File.Delete(staged.TempPath);
         }
-        _staged.Clear();
     }
 
     private void WritePending()

@@ -1,4 +1,5 @@
 using Etl.Entities;
+using Etl.Outbound.Columns;
 using Etl.Outbound.Extract;
 
 namespace Etl.Outbound.Snapshots;
@@ -37,6 +38,8 @@ public sealed class SnapshotSource : IRowSource
     }
 
     /// <inheritdoc />
-    public IEnumerable<RawRecord> Read(CancellationToken cancellationToken) =>
-        _records.Select(r => r with { Texts = (string?[])r.Texts.Clone() });
+    public long Length => _records.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<RowChunk> Read(RowChunkPool pool, CancellationToken cancellationToken) => RowSources.Chunks(_records, pool, cancellationToken);
 }

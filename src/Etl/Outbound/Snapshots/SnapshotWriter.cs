@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Etl.Entities;
+using Etl.Outbound.Columns;
 using Parquet;
 using Parquet.Schema;
 
@@ -20,7 +21,8 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly DataField<bool> _isValid;
     private readonly FileStream _stream;
     private readonly ParquetWriter _writer;
-    private readonly List<Row> _buffer = new(RowGroupSize);
+    private readonly List<RowChunk> _pending = [];
+    private int _pendingRows;
     private bool _closed;
 
     private SnapshotWriter(EntitySchema schema, string path, string tempPath, DataField[] fields, DataField<bool> isValid, FileStream stream, ParquetWriter writer)
@@ -82,22 +84,23 @@ public sealed class SnapshotWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds rows (those that did not convert are left out); writes a row group when enough are buffered.</summary>
-    public async Task AppendAsync(IEnumerable<Row> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a classified chunk (its rows that did not convert are left out); writes a row group once enough rows wait.
+    /// Returns the chunks written, which nothing reads any more.
+    /// </summary>
+    public async Task<List<RowChunk>> AppendAsync(RowChunk chunk, CancellationToken cancellationToken)
     {
-        foreach (var row in rows)
-        {
-            if (row.Problems?.Exists(p => p.Rule == "conversion") == true) continue;
-            _buffer.Add(row);
-            if (_buffer.Count == RowGroupSize) await FlushAsync(cancellationToken);
-        }
+        _pending.Add(chunk);
+        _pendingRows += chunk.Count;
+        return _pendingRows >= RowGroupSize ? await FlushAsync(cancellationToken) : [];
     }
 
-    /// <summary>Writes the last row group and closes the file (still under its temp name).</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the last row group and closes the file (still under its temp name); returns the chunks written.</summary>
+    public async Task<List<RowChunk>> CompleteAsync(CancellationToken cancellationToken)
     {
-        if (_buffer.Count > 0 || Rows == 0) await FlushAsync(cancellationToken);
+        var written = _pendingRows > 0 || Rows == 0 ? await FlushAsync(cancellationToken) : [];
         await CloseAsync();
+        return written;
     }
 
     /// <summary>Makes the snapshot visible.</summary>
@@ -120,8 +123,16 @@ public sealed class SnapshotWriter : IAsyncDisposable
         await _stream.DisposeAsync();
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task<List<RowChunk>> FlushAsync(CancellationToken cancellationToken)
     {
+        var rows = new List<(RowChunk Chunk, int Row)>(_pendingRows);
+        foreach (var chunk in _pending)
+        {
+            for (var row = 0; row < chunk.Count; row++)
+            {
+                if (!chunk.HasConversionProblem(row)) rows.Add((chunk, row));
+            }
+        }
         using var group = _writer.CreateRowGroup();
         for (var f = 0; f < _fields.Length; f++)
         {
@@ -129,33 +140,40 @@ public sealed class SnapshotWriter : IAsyncDisposable
             switch (_schema.Fields[f].Kind)
             {
                 case FieldKind.Integer:
-                    await group.WriteAsync<long>(field, Column(f, v => v is long l ? l : (long?)null), null, null, cancellationToken);
+                    await group.WriteAsync<long>(field, Column(rows, f, (c, r) => c.Integer(r, f)), null, null, cancellationToken);
                     break;
                 case FieldKind.Number:
-                    await group.WriteAsync<decimal>(field, Column(f, v => v is decimal d ? Math.Round(d, 4) : (decimal?)null), null, null, cancellationToken);
+                    await group.WriteAsync<decimal>(field, Column(rows, f, (c, r) => Math.Round(c.Number(r, f), 4)), null, null, cancellationToken);
                     break;
                 case FieldKind.Date:
-                    await group.WriteAsync<DateOnly>(field, Column(f, v => v is DateOnly d ? d : (DateOnly?)null), null, null, cancellationToken);
+                    await group.WriteAsync<DateOnly>(field, Column(rows, f, (c, r) => c.Date(r, f)), null, null, cancellationToken);
                     break;
                 case FieldKind.Flag:
-                    await group.WriteAsync<bool>(field, Column(f, v => v is bool b ? b : (bool?)null), null, null, cancellationToken);
+                    await group.WriteAsync<bool>(field, Column(rows, f, (c, r) => c.Flag(r, f)), null, null, cancellationToken);
                     break;
                 default:
-                    await group.WriteAsync(field, _buffer.Select(r => r.Values[f] as string).ToArray(), null);
+                    await group.WriteAsync<ReadOnlyMemory<char>>(field, rows.Select(e => e.Chunk.TextMemory(e.Row, f)).ToArray(), null, null, cancellationToken);
                     break;
             }
         }
         Testing.CrashPoints.Hit("outbound.mid-snapshot");
         Testing.CrashPoints.Write("outbound.snapshot");
-        await group.WriteAsync<bool>(_isValid, _buffer.Select(r => !r.IsInvalid).ToArray(), null, null, cancellationToken);
-        Rows += _buffer.Count;
-        _buffer.Clear();
+        await group.WriteAsync<bool>(_isValid, rows.Select(e => e.Chunk.Valid[e.Row]).ToArray(), null, null, cancellationToken);
+        Rows += rows.Count;
+        var written = new List<RowChunk>(_pending);
+        _pending.Clear();
+        _pendingRows = 0;
+        return written;
     }
 
-    private ReadOnlyMemory<T?> Column<T>(int field, Func<object?, T?> select) where T : struct
+    private static ReadOnlyMemory<T?> Column<T>(List<(RowChunk Chunk, int Row)> rows, int field, Func<RowChunk, int, T> value) where T : struct
     {
-        var values = new T?[_buffer.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = select(_buffer[i].Values[field]);
+        var values = new T?[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var (chunk, row) = rows[i];
+            if (chunk.HasValue(row, field)) values[i] = value(chunk, row);
+        }
         return values;
     }
 }

@@ -1,0 +1,292 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Etl.State;
+
+/// <summary>
+/// What the portal is believed to hold for one entity, in a compact form: each key with its canonical portal values
+/// (UTF-8, fields joined with a unit separator) packed into large byte pages, found through an open-addressing hash
+/// index. A million inventory keys take about 60 MB and load in tens of milliseconds; no object per key.
+/// <para>
+/// A record in a page is: varint key length, key bytes, varint values length, values bytes. The pages are what
+/// state/etl.db stores (see <see cref="StateStore"/>). While a run diffs, <see cref="MarkSeen"/> notes the keys its
+/// drop carries; the others are the removals.
+/// </para>
+/// </summary>
+public sealed class Baseline
+{
+    /// <summary>The size a page is cut at when written (a larger record gets a page of its own).</summary>
+    public const int PageSize = 4 << 20;
+
+    private const byte Seen = 1;
+    private const byte Deleted = 2;
+
+    private readonly List<byte[]> _pages = [];
+    private byte[]? _tail;
+    private int _tailUsed;
+    private int _nextPageSize = 1 << 16;
+    private long[] _locations = new long[64];
+    private uint[] _hashes = new uint[64];
+    private byte[] _flags = new byte[64];
+    private int _records;
+    private int[] _slots = new int[128];
+
+    /// <summary>The keys it holds.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The journal position this baseline includes (see <see cref="StateStore"/>).</summary>
+    public long JournalMark { get; internal set; }
+
+    /// <summary>Builds a baseline from stored pages.</summary>
+    public static Baseline FromPages(IEnumerable<byte[]> pages)
+    {
+        var baseline = new Baseline();
+        foreach (var page in pages)
+        {
+            var pageIndex = baseline._pages.Count;
+            baseline._pages.Add(page);
+            var offset = 0;
+            while (offset < page.Length)
+            {
+                var start = offset;
+                var keyLength = ReadLength(page, ref offset);
+                var key = page.AsSpan(offset, keyLength);
+                offset += keyLength;
+                var valuesLength = ReadLength(page, ref offset);
+                offset += valuesLength;
+                baseline.Insert(key, Hash(key), Location(pageIndex, start));
+            }
+        }
+        return baseline;
+    }
+
+    /// <summary>Builds a baseline from key → values pairs (tests, small entities).</summary>
+    public static Baseline From(IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        var baseline = new Baseline();
+        foreach (var (key, values) in entries) baseline.Set(key, values);
+        return baseline;
+    }
+
+    /// <summary>The record holding a key (UTF-8), or -1.</summary>
+    public int Find(ReadOnlySpan<byte> key)
+    {
+        var record = Lookup(key, Hash(key));
+        return record >= 0 && (_flags[record] & Deleted) == 0 ? record : -1;
+    }
+
+    /// <summary>The values a key holds, or null.</summary>
+    public string? ValuesOf(string key)
+    {
+        var record = Find(Encoding.UTF8.GetBytes(key));
+        return record < 0 ? null : Encoding.UTF8.GetString(ValueBytes(record));
+    }
+
+    /// <summary>A record's key bytes.</summary>
+    public ReadOnlySpan<byte> KeyBytes(int record)
+    {
+        var (page, offset) = Split(_locations[record]);
+        var length = ReadLength(page, ref offset);
+        return page.AsSpan(offset, length);
+    }
+
+    /// <summary>A record's values bytes.</summary>
+    public ReadOnlySpan<byte> ValueBytes(int record)
+    {
+        var (page, offset) = Split(_locations[record]);
+        var keyLength = ReadLength(page, ref offset);
+        offset += keyLength;
+        var length = ReadLength(page, ref offset);
+        return page.AsSpan(offset, length);
+    }
+
+    /// <summary>Notes that the current drop carries a record's key; false when it was noted before (a repeated key).</summary>
+    public bool MarkSeen(int record)
+    {
+        if ((_flags[record] & Seen) != 0) return false;
+        _flags[record] |= Seen;
+        return true;
+    }
+
+    /// <summary>Forgets every <see cref="MarkSeen"/> (a second pass over the drop).</summary>
+    public void ClearSeen()
+    {
+        for (var r = 0; r < _records; r++) _flags[r] &= unchecked((byte)~Seen);
+    }
+
+    /// <summary>Adds a key with no values unless present; false when it was present (a set of keys).</summary>
+    public bool Add(ReadOnlySpan<byte> key)
+    {
+        var hash = Hash(key);
+        var record = Lookup(key, hash);
+        if (record >= 0 && (_flags[record] & Deleted) == 0) return false;
+        Store(key, [], hash, record);
+        return true;
+    }
+
+    /// <summary>Sets a key's values, or removes the key when <paramref name="values"/> is null.</summary>
+    public void Set(string key, string? values)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        var hash = Hash(keyBytes);
+        var record = Lookup(keyBytes, hash);
+        if (values is null)
+        {
+            if (record >= 0 && (_flags[record] & Deleted) == 0)
+            {
+                _flags[record] |= Deleted;
+                Count--;
+            }
+            return;
+        }
+        Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record);
+    }
+
+    /// <summary>The keys not marked seen, as text.</summary>
+    public IEnumerable<string> UnseenKeys()
+    {
+        for (var r = 0; r < _records; r++)
+        {
+            if ((_flags[r] & (Seen | Deleted)) == 0) yield return Encoding.UTF8.GetString(KeyBytes(r));
+        }
+    }
+
+    /// <summary>Every key with its values, as text.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Entries()
+    {
+        for (var r = 0; r < _records; r++)
+        {
+            if ((_flags[r] & Deleted) == 0) yield return new(Encoding.UTF8.GetString(KeyBytes(r)), Encoding.UTF8.GetString(ValueBytes(r)));
+        }
+    }
+
+    /// <summary>The live records packed into pages of at most <see cref="PageSize"/> bytes (unless one record is larger).</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> ToPages()
+    {
+        var page = new byte[PageSize];
+        var used = 0;
+        for (var r = 0; r < _records; r++)
+        {
+            if ((_flags[r] & Deleted) != 0) continue;
+            var size = RecordSize(KeyBytes(r).Length, ValueBytes(r).Length);
+            if (used + size > page.Length && used > 0)
+            {
+                yield return page.AsMemory(0, used);
+                page = new byte[Math.Max(PageSize, size)];
+                used = 0;
+            }
+            else if (size > page.Length)
+            {
+                page = new byte[size];
+            }
+            used = WriteRecord(page, used, KeyBytes(r), ValueBytes(r));
+        }
+        if (used > 0) yield return page.AsMemory(0, used);
+    }
+
+    private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> values, uint hash, int existing)
+    {
+        var size = RecordSize(key.Length, values.Length);
+        if (_tail is null || _tailUsed + size > _tail.Length)
+        {
+            _tail = new byte[Math.Max(_nextPageSize, size)];
+            _nextPageSize = Math.Min(PageSize, _nextPageSize * 2);
+            _pages.Add(_tail);
+            _tailUsed = 0;
+        }
+        var location = Location(_pages.Count - 1, _tailUsed);
+        _tailUsed = WriteRecord(_tail, _tailUsed, key, values);
+        if (existing >= 0)
+        {
+            if ((_flags[existing] & Deleted) != 0) Count++;
+            _locations[existing] = location;
+            _flags[existing] &= unchecked((byte)~Deleted);
+            return;
+        }
+        Insert(key, hash, location);
+    }
+
+    private void Insert(ReadOnlySpan<byte> key, uint hash, long location)
+    {
+        if (_records == _locations.Length)
+        {
+            Array.Resize(ref _locations, _records * 2);
+            Array.Resize(ref _hashes, _records * 2);
+            Array.Resize(ref _flags, _records * 2);
+        }
+        if ((_records + 1) * 10L > _slots.Length * 7L) Grow();
+        var record = _records++;
+        _locations[record] = location;
+        _hashes[record] = hash;
+        Count++;
+        Place(record, hash);
+    }
+
+    private int Lookup(ReadOnlySpan<byte> key, uint hash)
+    {
+        var mask = _slots.Length - 1;
+        for (var slot = (int)(hash & mask); ; slot = (slot + 1) & mask)
+        {
+            var record = _slots[slot] - 1;
+            if (record < 0) return -1;
+            if (_hashes[record] == hash && KeyBytes(record).SequenceEqual(key)) return record;
+        }
+    }
+
+    private void Place(int record, uint hash)
+    {
+        var mask = _slots.Length - 1;
+        var slot = (int)(hash & mask);
+        while (_slots[slot] != 0) slot = (slot + 1) & mask;
+        _slots[slot] = record + 1;
+    }
+
+    private void Grow()
+    {
+        _slots = new int[_slots.Length * 2];
+        for (var r = 0; r < _records; r++) Place(r, _hashes[r]);
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key);
+
+    private static long Location(int page, int offset) => ((long)page << 32) | (uint)offset;
+
+    private (byte[] Page, int Offset) Split(long location) => (_pages[(int)(location >> 32)], (int)location);
+
+    private static int RecordSize(int keyLength, int valuesLength) => 10 + keyLength + valuesLength;
+
+    private static int WriteRecord(byte[] page, int offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> values)
+    {
+        offset = WriteLength(page, offset, key.Length);
+        key.CopyTo(page.AsSpan(offset));
+        offset = WriteLength(page, offset + key.Length, values.Length);
+        values.CopyTo(page.AsSpan(offset));
+        return offset + values.Length;
+    }
+
+    private static int WriteLength(byte[] page, int offset, int length)
+    {
+        var value = (uint)length;
+        while (value >= 0x80)
+        {
+            page[offset++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        page[offset++] = (byte)value;
+        return offset;
+    }
+
+    private static int ReadLength(byte[] page, ref int offset)
+    {
+        int length = 0, shift = 0;
+        byte b;
+        do
+        {
+            b = page[offset++];
+            length |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+        return length;
+    }
+}
