@@ -64,7 +64,7 @@ public sealed partial class OutboundGraphTests
     private void Hold(EntitySchema schema, params string?[][] rows) =>
         _state.ApplyToBaseline(schema.Name, [.. rows.Select(r => Rows.Create(schema, r)).Select(r => new BaselineChange(r.Key, RowFactory.PortalValues(schema, r)))]);
 
-    private sealed record Ran(OutboundGraph Graph, StagedPayloads Payloads, SnapshotWriter Snapshot, int BaselineCount);
+    private sealed record Ran(EntitySchema Schema, OutboundGraph Graph, StagedPayloads Payloads, SnapshotWriter Snapshot, Baseline Baseline, int BaselineCount);
 
     private async Task<Ran> RunAsync(EntitySchema schema, string drop, int batchSize = 1000, Guards? guards = null, bool fullResync = false)
     {
@@ -74,8 +74,18 @@ public sealed partial class OutboundGraphTests
         var (payloads, snapshot) = await graph.RunAsync(CancellationToken.None);
         _payloads.Add(payloads);
         _snapshots.Add(snapshot);
-        return new Ran(graph, payloads, snapshot, baseline.Count);
+        return new Ran(schema, graph, payloads, snapshot, baseline, baseline.Count);
     }
+
+    /// <summary>Publishes the payloads, then advances the baseline with them, as RunEngine does.</summary>
+    private List<string> Publish(Ran ran)
+    {
+        var published = ran.Payloads.Publish(_clock);
+        _state.AdvanceBaseline(ran.Schema.Name, ran.Baseline, ran.Payloads.Changes);
+        return published;
+    }
+
+    private Dictionary<string, string> Held(string entity) => _state.LoadBaseline(entity).Entries().ToDictionary(StringComparer.Ordinal);
 
     private List<string> VisibleOutbox() => [.. _temp.Files("outbox").Where(f => !f.StartsWith('.'))];
 
@@ -95,7 +105,7 @@ public sealed partial class OutboundGraphTests
         Assert.That(VisibleOutbox(), Is.Empty);
         Assert.That(File.Exists(ran.Snapshot.Path), Is.False);
         Assert.That(_temp.Files("snapshots"), Is.All.Contains("/.").And.All.EndsWith(".tmp"));
-        Assert.That(_state.LoadBaseline("inventory"), Is.Empty, "nothing reaches the baseline before publish");
+        Assert.That(Held("inventory"), Is.Empty, "nothing reaches the baseline before publish");
     }
 
     [Test]
@@ -103,7 +113,7 @@ public sealed partial class OutboundGraphTests
     {
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 5)), batchSize: 2);
 
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         Assert.That(published.Select(Path.GetFileName), Is.All.Matches(InventoryPayloadName()));
         Assert.That(published.Select(Path.GetFileName), Is.EqualTo(new[]
@@ -120,7 +130,7 @@ public sealed partial class OutboundGraphTests
     {
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 5)), batchSize: 2);
 
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         var counts = published.Select(p => ((JArray)PayloadJson.Parse(File.ReadAllText(p))["records"]!).Count);
         Assert.That(counts, Is.EqualTo(new[] { 2, 2, 1 }));
@@ -134,7 +144,7 @@ public sealed partial class OutboundGraphTests
     {
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 1)));
 
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         var payload = PayloadJson.Parse(File.ReadAllText(published.Single()));
         Assert.That((string)payload["as_of"]!, Is.EqualTo("2026-11-30T01:59:58Z"));
@@ -148,13 +158,13 @@ public sealed partial class OutboundGraphTests
         Hold(InventoryEntity.Schema, ["S00000", "MAIN", "1", "1", "0"], ["S00001", "MAIN", "5", "6", "1"], ["GONE", "MAIN", "3", "3", "0"]);
         var drop = Drop(InventoryEntity.Schema, Inventory(0, 4));
         var first = await RunAsync(InventoryEntity.Schema, drop, batchSize: 2);
-        first.Payloads.Publish(_state, _clock);
+        Publish(first);
 
         var baseline = _state.LoadBaseline("inventory");
         var second = await RunAsync(InventoryEntity.Schema, drop, batchSize: 2);
 
-        Assert.That(baseline.Keys.Select(EntityKey.Display).Order(), Is.EqualTo(new[] { "S00000|MAIN", "S00001|MAIN", "S00002|MAIN", "S00003|MAIN" }));
-        Assert.That(baseline.Values.Select(v => EntityKey.Parts(v.Values)[2]), Is.All.EqualTo("5"));
+        Assert.That(baseline.Entries().Select(e => EntityKey.Display(e.Key)).Order(), Is.EqualTo(new[] { "S00000|MAIN", "S00001|MAIN", "S00002|MAIN", "S00003|MAIN" }));
+        Assert.That(baseline.Entries().Select(e => EntityKey.Parts(e.Value)[2]), Is.All.EqualTo("5"));
         Assert.That(first.Graph.Result.Added, Is.EqualTo(2));
         Assert.That(first.Graph.Result.Changed, Is.EqualTo(1));
         Assert.That(first.Graph.Result.Unchanged, Is.EqualTo(1));
@@ -170,7 +180,7 @@ public sealed partial class OutboundGraphTests
         Hold(InventoryEntity.Schema, ["S00000", "MAIN", "5", "6", "1"]);
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 1)));
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
         ran.Snapshot.Publish();
 
         Assert.That(published, Is.Empty);
@@ -184,7 +194,7 @@ public sealed partial class OutboundGraphTests
     {
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 10_000)), batchSize: 3000);
 
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
         ran.Snapshot.Publish();
 
         var skus = published.SelectMany(p => PayloadJson.Parse(File.ReadAllText(p))["records"]!.Select(r => (string)r["sku"]!)).ToList();
@@ -192,7 +202,7 @@ public sealed partial class OutboundGraphTests
         Assert.That(skus, Has.Count.EqualTo(10_000));
         Assert.That(skus, Is.Ordered.Ascending.Using((IComparer<string>)StringComparer.Ordinal));
         Assert.That(ran.Graph.Result.Read, Is.EqualTo(10_000));
-        Assert.That(_state.LoadBaseline("inventory"), Has.Count.EqualTo(10_000));
+        Assert.That(_state.LoadBaseline("inventory").Count, Is.EqualTo(10_000));
         Assert.That((await ParquetFile.ReadAsync(ran.Snapshot.Path)).Rows, Is.EqualTo(10_000));
     }
 
@@ -203,7 +213,7 @@ public sealed partial class OutboundGraphTests
         var csv = InventoryHeader + "S00000,MAIN,5,6,1\nS00001,MAIN,9,6,1\nS00002,MAIN,x,6,1\nS00003,MAIN,1,1,0\nS00003,MAIN,2,2,0\n";
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv));
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         var r = ran.Graph.Result;
         Assert.That((r.Read, r.Added, r.Changed, r.Unchanged, r.Invalid, r.Removed), Is.EqualTo((5L, 1L, 0L, 0L, 4L, 0L)));
@@ -216,7 +226,56 @@ public sealed partial class OutboundGraphTests
         }));
         var sent = published.SelectMany(p => PayloadJson.Parse(File.ReadAllText(p))["records"]!.Select(x => (string)x["sku"]!));
         Assert.That(sent, Is.EqualTo(new[] { "S00000" }));
-        Assert.That(_state.LoadBaseline("inventory").Keys.Select(EntityKey.Display).Order(), Is.EqualTo(new[] { "S00000|MAIN", "S00001|MAIN" }));
+        Assert.That(Held("inventory").Keys.Select(EntityKey.Display).Order(), Is.EqualTo(new[] { "S00000|MAIN", "S00001|MAIN" }));
+    }
+
+    [Test]
+    public async Task RunAsync_KeyRepeatedInALaterChunk_AllItsRowsInvalidKeyKeptAndTheFirstPassDiscarded()
+    {
+        // The repeat is noticed only in the second chunk, after its first row was classified: the graph reads the drop again.
+        Hold(InventoryEntity.Schema, ["S00001", "MAIN", "1", "1", "0"], ["GONE", "MAIN", "1", "1", "0"]);
+        var csv = Inventory(0, 20_000) + "S00001,MAIN,7,8,1\n";
+
+        var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv), batchSize: 5000);
+
+        var r = ran.Graph.Result;
+        Assert.That((r.Read, r.Added, r.Changed, r.Unchanged, r.Invalid, r.Removed), Is.EqualTo((20_001L, 19_999L, 0L, 0L, 2L, 1L)));
+        Assert.That(r.InvalidRecords.Select(i => $"{i.Line}:{i.Key}:{i.Rule}"), Is.EqualTo(new[] { "3:S00001|MAIN:duplicate_key", "20002:S00001|MAIN:duplicate_key" }));
+        Assert.That(_temp.Files("outbox"), Has.Count.EqualTo(4), "19,999 upserts and 1 delete in batches of 5000; nothing left of the first pass");
+        Assert.That(_temp.Files("snapshots"), Has.Count.EqualTo(1));
+
+        var published = Publish(ran);
+        ran.Snapshot.Publish();
+
+        var sent = published.SelectMany(p => PayloadJson.Parse(File.ReadAllText(p))["records"]!).Select(x => $"{x["op"]}:{x["sku"]}").ToList();
+        Assert.That(sent, Has.Count.EqualTo(20_000));
+        Assert.That(sent, Does.Not.Contain("upsert:S00001"));
+        Assert.That(sent[^1], Is.EqualTo("delete:GONE"));
+        var held = Held("inventory");
+        Assert.That(held, Has.Count.EqualTo(20_000));
+        Assert.That(held[DiffRun.Key("S00001", "MAIN")], Is.EqualTo(DiffRun.Key("S00001", "MAIN", "1")), "the portal keeps what it had for the repeated key");
+        var file = await ParquetFile.ReadAsync(ran.Snapshot.Path);
+        Assert.That(file.Rows, Is.EqualTo(20_001));
+        Assert.That(file.Columns["is_valid"].Count(v => v is false), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task RunAsync_SharedPortalAccount_BothCustomersReportedOthersSent()
+    {
+        var csv = "customer_no,name,portal_account_id,approved,price_list,discount_group\n" +
+                  "C-1,A,P-1,Y,,\nC-2,B,P-2,Y,,\nC-3,C, P-1 ,Y,,\nC-4,D,,Y,,\nC-5,E,,Y,,\n";
+
+        var ran = await RunAsync(CustomersEntity.Schema, Drop(CustomersEntity.Schema, csv));
+        var published = Publish(ran);
+
+        Assert.That(ran.Graph.Result.InvalidRecords.Select(i => $"{i.Line}:{i.Key}:{i.Field}:{i.Value}:{i.Rule}"), Is.EqualTo(new[]
+        {
+            "2:C-1:portal_account_id:P-1:duplicate_portal_account_id",
+            "4:C-3:portal_account_id:P-1:duplicate_portal_account_id",
+        }));
+        var sent = published.SelectMany(p => PayloadJson.Parse(File.ReadAllText(p))["records"]!).Select(x => (string)x["customer_no"]!);
+        Assert.That(sent, Is.EqualTo(new[] { "C-2", "C-4", "C-5" }));
+        Assert.That(Held("customers").Keys.Order(StringComparer.Ordinal), Is.EqualTo(new[] { "C-2", "C-4", "C-5" }));
     }
 
     [Test]
@@ -225,7 +284,7 @@ public sealed partial class OutboundGraphTests
         Hold(InventoryEntity.Schema, ["S00000", "MAIN", "5", "6", "1"], ["S00001", "MAIN", "5", "6", "1"], ["OLD", "MAIN", "1", "1", "0"]);
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 2)), fullResync: true);
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         var records = published.SelectMany(p => PayloadJson.Parse(File.ReadAllText(p))["records"]!).Select(x => $"{x["op"]}:{x["sku"]}");
         Assert.That(records, Is.EqualTo(new[] { "upsert:S00000", "upsert:S00001", "delete:OLD" }));
@@ -310,9 +369,9 @@ public sealed partial class OutboundGraphTests
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, InventoryHeader), guards: DefaultGuards with { AllowMassRemoval = true });
 
         Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
         Assert.That(published, Has.Count.EqualTo(1));
-        Assert.That(_state.LoadBaseline("inventory"), Is.Empty);
+        Assert.That(Held("inventory"), Is.Empty);
     }
 
     [Test]
@@ -336,8 +395,8 @@ public sealed partial class OutboundGraphTests
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 30)), guards: DefaultGuards with { AllowMassRemoval = true });
 
         Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
-        ran.Payloads.Publish(_state, _clock);
-        Assert.That(_state.LoadBaseline("inventory"), Has.Count.EqualTo(30));
+        Publish(ran);
+        Assert.That(_state.LoadBaseline("inventory").Count, Is.EqualTo(30));
     }
 
     [TestCase(50, 40, TestName = "GuardViolation_RemovalAtThePercent_Passes")]
@@ -356,7 +415,7 @@ public sealed partial class OutboundGraphTests
     public async Task GuardViolation_Stopped_NothingPublishedOnceDisposedAndBaselineUntouched()
     {
         Hold(InventoryEntity.Schema, [.. Enumerable.Range(0, 50).Select(i => new string?[] { $"S{i:D5}", "MAIN", "5", "6", "1" })]);
-        var before = _state.LoadBaseline("inventory").ToDictionary(e => e.Key, e => e.Value.Values);
+        var before = Held("inventory");
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 30, qty: 7)));
         Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Not.Null);
@@ -365,7 +424,7 @@ public sealed partial class OutboundGraphTests
 
         Assert.That(_temp.Files("outbox"), Is.Empty);
         Assert.That(_temp.Files("snapshots").Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty);
-        Assert.That(_state.LoadBaseline("inventory").ToDictionary(e => e.Key, e => e.Value.Values), Is.EqualTo(before));
+        Assert.That(Held("inventory"), Is.EqualTo(before));
     }
 
     // ---- payload content (snapshots) ----
@@ -377,7 +436,7 @@ public sealed partial class OutboundGraphTests
         var csv = InventoryHeader + "A-1,MAIN,5,9,4\nB-2,MAIN,7,8,1\n C-3 , EAST ,0,2,2\n";
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv), batchSize: 2);
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         Snapshot.Match(Snapshots(published));
     }
@@ -392,7 +451,7 @@ public sealed partial class OutboundGraphTests
                   "A-4,Bad weight,EA,HW,-1,Y\n";
 
         var ran = await RunAsync(ItemsEntity.Schema, Drop(ItemsEntity.Schema, csv));
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         Assert.That(File.ReadAllText(published.Single()), Does.Contain("\"weight_kg\": 12.5,").And.Contain("\"weight_kg\": 100,"));
         Snapshot.Match(Snapshots(published));
@@ -407,7 +466,7 @@ public sealed partial class OutboundGraphTests
                   "C-2,A-1,USD,10,2026-01-01,2025-12-31\n";
 
         var ran = await RunAsync(FixedPricesEntity.Schema, Drop(FixedPricesEntity.Schema, csv));
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         Snapshot.Match(Snapshots(published));
     }
@@ -422,7 +481,7 @@ public sealed partial class OutboundGraphTests
                   "C-4,Copy Co 2,P-3,1,RETAIL,\n";
 
         var ran = await RunAsync(CustomersEntity.Schema, Drop(CustomersEntity.Schema, csv));
-        var published = ran.Payloads.Publish(_state, _clock);
+        var published = Publish(ran);
 
         Assert.That(ran.Graph.Result.Invalid, Is.EqualTo(2));
         Snapshot.Match(Snapshots(published));

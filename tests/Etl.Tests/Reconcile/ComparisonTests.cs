@@ -47,10 +47,10 @@ public sealed class ComparisonTests
             [Key("X")] = Portal("X", "1", "EA"),          // extra
             [Key("I")] = Portal("I", "9", "EA"),          // the ERP's row is invalid: left alone
         };
-        var baseline = new Dictionary<string, BaselineEntry>
+        var baseline = new Dictionary<string, string>
         {
-            [Key("A")] = new(string.Join(Sep, Portal("A", "12.5", "EA"))),
-            [Key("B")] = new(StateStore.UnknownValues),
+            [Key("A")] = string.Join(Sep, Portal("A", "12.5", "EA")),
+            [Key("B")] = StateStore.UnknownValues,
         };
         var result = new ReconcileResult("list_prices");
 
@@ -72,7 +72,7 @@ public sealed class ComparisonTests
         var portal = new Dictionary<string, string[]> { [Key("A")] = Portal("A", "", "M") };
         var result = new ReconcileResult("list_prices");
 
-        Comparison.Compare(Prices, erp, _ => false, 0, portal, new Dictionary<string, BaselineEntry>(), new Dictionary<string, decimal>(), result);
+        Comparison.Compare(Prices, erp, _ => false, 0, portal, new Dictionary<string, string>(), new Dictionary<string, decimal>(), result);
 
         Assert.That(result.Different.Single().Fields, Is.EqualTo(new[]
         {

@@ -64,7 +64,7 @@ public sealed class RunEngineTests
     private Dictionary<string, string> Baseline(string entity = "inventory")
     {
         using var state = StateStore.Open(_temp.Path);
-        return state.LoadBaseline(entity).ToDictionary(e => e.Key, e => e.Value.Values);
+        return state.LoadBaseline(entity).Entries().ToDictionary(StringComparer.Ordinal);
     }
 
     private List<string> VisibleOutbox() => [.. _temp.Files("outbox").Where(f => !f.StartsWith('.'))];

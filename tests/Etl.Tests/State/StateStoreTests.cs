@@ -1,3 +1,4 @@
+using System.Globalization;
 using Etl.State;
 using Etl.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -15,8 +16,26 @@ public sealed class StateStoreTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private static Dictionary<string, string> Values(StateStore store, string entity) =>
-        store.LoadBaseline(entity).ToDictionary(e => e.Key, e => e.Value.Values);
+    private static Dictionary<string, string> Values(StateStore store, string entity) => Values(store.LoadBaseline(entity));
+
+    private static Dictionary<string, string> Values(Baseline baseline) => baseline.Entries().ToDictionary(StringComparer.Ordinal);
+
+    private string Database => _temp.Combine("state", "etl.db");
+
+    /// <summary>Runs a query on state/etl.db with a connection of its own; returns the first column of each row.</summary>
+    private List<object?> Query(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var result = new List<object?>();
+        while (reader.Read()) result.Add(reader.IsDBNull(0) ? null : reader.GetValue(0));
+        return result;
+    }
+
+    private long Scalar(string sql) => Convert.ToInt64(Query(sql).Single(), CultureInfo.InvariantCulture);
 
     [Test]
     public void Open_NewDataRoot_CreatesStateDatabase()
@@ -25,7 +44,9 @@ public sealed class StateStoreTests
         {
         }
 
-        Assert.That(File.Exists(_temp.Combine("state", "etl.db")), Is.True);
+        Assert.That(File.Exists(Database), Is.True);
+        Assert.That(Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'baseline%' ORDER BY name"),
+            Is.EqualTo(new[] { "baseline_journal", "baseline_pages" }));
     }
 
     [Test]
@@ -33,7 +54,10 @@ public sealed class StateStoreTests
     {
         using var store = StateStore.Open(_temp.Path);
 
-        Assert.That(store.LoadBaseline("inventory"), Is.Empty);
+        var baseline = store.LoadBaseline("inventory");
+
+        Assert.That(baseline.Count, Is.Zero);
+        Assert.That(baseline.Entries(), Is.Empty);
     }
 
     [Test]
@@ -51,7 +75,7 @@ public sealed class StateStoreTests
             [$"A-1{Us}MAIN"] = $"A-1{Us}MAIN{Us}5",
             [$"Ä-2{Us}MAIN"] = $"Ä-2{Us}MAIN{Us}0",
         }));
-        Assert.That(reopened.LoadBaseline("inventory").Values.Select(e => e.Seen), Is.All.False);
+        Assert.That(reopened.LoadBaseline("inventory").UnseenKeys().Count(), Is.EqualTo(2), "a loaded baseline has no key marked seen");
     }
 
     [Test]
@@ -74,6 +98,7 @@ public sealed class StateStoreTests
         store.ApplyToBaseline("costs", [new BaselineChange("B", null), new BaselineChange("Z", null), new BaselineChange("D", "4")]);
 
         Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3", ["D"] = "4" }));
+        Assert.That(store.LoadBaseline("costs").Count, Is.EqualTo(3));
     }
 
     [Test]
@@ -107,7 +132,7 @@ public sealed class StateStoreTests
         store.ApplyToBaseline("costs", [new BaselineChange("A", null)]);
 
         Assert.That(Values(store, "items"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "item" }));
-        Assert.That(store.LoadBaseline("costs"), Is.Empty);
+        Assert.That(store.LoadBaseline("costs").Count, Is.Zero);
     }
 
     [Test]
@@ -115,11 +140,231 @@ public sealed class StateStoreTests
     {
         using var store = StateStore.Open(_temp.Path);
 
-        store.ApplyToBaseline("inventory", [.. Enumerable.Range(0, 20_000).Select(i => new BaselineChange($"S{i:D6}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
+        store.ApplyToBaseline("inventory", [.. Enumerable.Range(0, 20_000).Select(i => new BaselineChange($"S{i:D6}", i.ToString(CultureInfo.InvariantCulture)))]);
 
         var baseline = store.LoadBaseline("inventory");
-        Assert.That(baseline, Has.Count.EqualTo(20_000));
-        Assert.That(baseline["S019999"].Values, Is.EqualTo("19999"));
+        Assert.That(baseline.Count, Is.EqualTo(20_000));
+        Assert.That(baseline.ValuesOf("S019999"), Is.EqualTo("19999"));
+    }
+
+    [Test]
+    public void ForgetBaseline_KeysHeldAsUnknownAfterReopen()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.ApplyToBaseline("costs", [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
+            store.ForgetBaseline("costs", ["A", "N"]);
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = StateStore.UnknownValues, ["B"] = "2", ["N"] = StateStore.UnknownValues }));
+    }
+
+    // ---- pages and journal ----
+
+    [Test]
+    public void AdvanceBaseline_RunChanges_RoundTripAfterReopenFromPagesWithTheJournalCleared()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.ApplyToBaseline("inventory", [new BaselineChange($"A{Us}MAIN", "a"), new BaselineChange($"B{Us}MAIN", "b"), new BaselineChange($"C{Us}MAIN", "c")]);
+            var baseline = store.LoadBaseline("inventory");
+
+            store.AdvanceBaseline("inventory", baseline,
+                [new BaselineChange($"A{Us}MAIN", "a2"), new BaselineChange($"B{Us}MAIN", null), new BaselineChange($"Ä{Us}MAIN", "ä"), new BaselineChange($"C{Us}MAIN", StateStore.UnknownValues)]);
+
+            Assert.That(Values(baseline), Is.EqualTo(new Dictionary<string, string>
+            {
+                [$"A{Us}MAIN"] = "a2", [$"C{Us}MAIN"] = StateStore.UnknownValues, [$"Ä{Us}MAIN"] = "ä",
+            }), "the baseline in memory is advanced too");
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Values(reopened, "inventory"), Is.EqualTo(new Dictionary<string, string>
+        {
+            [$"A{Us}MAIN"] = "a2", [$"C{Us}MAIN"] = StateStore.UnknownValues, [$"Ä{Us}MAIN"] = "ä",
+        }));
+        Assert.That(reopened.LoadBaseline("inventory").Count, Is.EqualTo(3));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero, "the journal entries were folded into the pages");
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'inventory'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AdvanceBaseline_TwoRuns_SecondStartsFromTheFirstsPages()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
+
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("B", null), new BaselineChange("C", "3")]);
+
+        Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AdvanceBaseline_EverythingRemoved_EmptyAfterReopen()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1")]);
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", null)]);
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(reopened.LoadBaseline("costs").Count, Is.Zero);
+        Assert.That(reopened.LoadBaseline("costs").Entries(), Is.Empty);
+    }
+
+    [Test]
+    public void LoadBaseline_JournalAfterPages_AppliedInOrderOnLoad()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2"), new BaselineChange("C", "3")]);
+            store.ApplyToBaseline("costs", [new BaselineChange("A", "1b"), new BaselineChange("B", null), new BaselineChange("D", "4")]);
+            store.ForgetBaseline("costs", ["C"]);
+            store.ApplyToBaseline("costs", [new BaselineChange("D", "4b")]);
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1b", ["C"] = StateStore.UnknownValues, ["D"] = "4b" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal WHERE entity = 'costs'"), Is.EqualTo(5), "loading only reads the journal");
+    }
+
+    [Test]
+    public void AdvanceBaseline_JournalEntriesReadAtLoad_NotAppliedAgainOverTheRunsChanges()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.ApplyToBaseline("costs", [new BaselineChange("A", "from the journal"), new BaselineChange("B", "kept")]);
+        var baseline = store.LoadBaseline("costs");
+
+        store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "from the run")]);
+
+        Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "from the run", ["B"] = "kept" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
+    }
+
+    [Test]
+    public void AdvanceBaseline_ForgetNotedAfterLoad_SurvivesAndWinsOverTheRunsChange()
+    {
+        // A refusal noted (by the uploader) while the run diffed: the portal's value is unknown, so the key must be sent again.
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
+            var baseline = store.LoadBaseline("costs");
+            store.ForgetBaseline("costs", ["A"]);
+            store.ApplyToBaseline("costs", [new BaselineChange("B", null)]);
+
+            store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "1 new"), new BaselineChange("B", "2 new"), new BaselineChange("C", "3")]);
+
+            Assert.That(baseline.ValuesOf("A"), Is.EqualTo(StateStore.UnknownValues));
+            Assert.That(baseline.ValuesOf("B"), Is.Null);
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = StateStore.UnknownValues, ["C"] = "3" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
+    }
+
+    [Test]
+    public void AdvanceBaseline_OneEntity_OtherEntitiesJournalAndPagesUntouched()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.AdvanceBaseline("items", store.LoadBaseline("items"), [new BaselineChange("I", "paged")]);
+        store.ApplyToBaseline("items", [new BaselineChange("J", "journal")]);
+        var costs = store.LoadBaseline("costs");
+        store.ApplyToBaseline("items", [new BaselineChange("K", "journal after costs loaded")]);
+
+        store.AdvanceBaseline("costs", costs, [new BaselineChange("A", "cost")]);
+
+        Assert.That(Values(store, "items"), Is.EqualTo(new Dictionary<string, string> { ["I"] = "paged", ["J"] = "journal", ["K"] = "journal after costs loaded" }));
+        Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "cost" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal WHERE entity = 'items'"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AdvanceBaseline_SameBaselineTwice_JournalBetweenIncluded()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        var baseline = store.LoadBaseline("costs");
+        store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "1")]);
+        store.ApplyToBaseline("costs", [new BaselineChange("B", "2")]);
+
+        store.AdvanceBaseline("costs", baseline, [new BaselineChange("C", "3")]);
+
+        Assert.That(Values(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "2", ["C"] = "3" }));
+        Assert.That(Values(store, "costs"), Is.EqualTo(Values(baseline)));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
+    }
+
+    [Test]
+    public void Open_OldBaselineTable_MigratedIntoTheJournalAndDropped()
+    {
+        Directory.CreateDirectory(_temp.Combine("state"));
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE baseline (entity TEXT NOT NULL, key TEXT NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (entity, key)) WITHOUT ROWID;
+                INSERT INTO baseline VALUES ('inventory', 'A-1{Us}MAIN', 'A-1{Us}MAIN{Us}5'), ('inventory', 'Ä-2{Us}MAIN', 'Ä-2{Us}MAIN{Us}0'), ('costs', 'A', '1');
+                CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, exit_code INTEGER, summary TEXT);
+                INSERT INTO runs (run_id, pipeline, started_at) VALUES ('old-run', 'nightly', '2026-11-29T02:00:00.0000000+00:00');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            Assert.That(Values(store, "inventory"), Is.EqualTo(new Dictionary<string, string>
+            {
+                [$"A-1{Us}MAIN"] = $"A-1{Us}MAIN{Us}5",
+                [$"Ä-2{Us}MAIN"] = $"Ä-2{Us}MAIN{Us}0",
+            }));
+            Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1" }));
+            Assert.That(store.Run("old-run"), Is.Not.Null, "the rest of the database is kept");
+        }
+        Assert.That(Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'baseline'"), Is.Zero);
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.EqualTo(3));
+
+        using (var reopened = StateStore.Open(_temp.Path))
+        {
+            Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.EqualTo(3), "opening again migrates nothing twice");
+            var baseline = reopened.LoadBaseline("inventory");
+            reopened.AdvanceBaseline("inventory", baseline, [new BaselineChange($"B-3{Us}MAIN", $"B-3{Us}MAIN{Us}1")]);
+        }
+
+        using var advanced = StateStore.Open(_temp.Path);
+        Assert.That(Values(advanced, "inventory").Keys.Order(StringComparer.Ordinal), Is.EqualTo(new[] { $"A-1{Us}MAIN", $"B-3{Us}MAIN", $"Ä-2{Us}MAIN" }));
+        Assert.That(Values(advanced, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1" }));
+        Assert.That(Query("SELECT entity FROM baseline_journal"), Is.EqualTo(new[] { "costs" }), "the inventory rows were folded into its pages");
+    }
+
+    [Test]
+    public void AdvanceBaseline_LargerThanOnePage_RoundTripsAfterReopen()
+    {
+        const int keys = 300_000;
+        static string Key(int i) => $"S{i:D7}{Us}MAIN";
+        static string Vals(int i) => $"V{i:D19}";
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            var baseline = store.LoadBaseline("inventory");
+            store.AdvanceBaseline("inventory", baseline, [.. Enumerable.Range(0, keys).Select(i => new BaselineChange(Key(i), Vals(i)))]);
+        }
+
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'inventory'"), Is.GreaterThan(1));
+        Assert.That(Scalar("SELECT MAX(length(bytes)) FROM baseline_pages WHERE entity = 'inventory'"), Is.LessThanOrEqualTo(Baseline.PageSize));
+        using var reopened = StateStore.Open(_temp.Path);
+        var loaded = reopened.LoadBaseline("inventory");
+        Assert.That(loaded.Count, Is.EqualTo(keys));
+        var wrong = Enumerable.Range(0, keys).Where(i => loaded.ValuesOf(Key(i)) != Vals(i)).Take(5).ToList();
+        Assert.That(wrong, Is.Empty);
+        Assert.That(loaded.Entries().Count(), Is.EqualTo(keys));
     }
 
     [Test]
@@ -131,15 +376,15 @@ public sealed class StateStoreTests
             store.RecordRunFinished("20261130T020000Z-0a1b2c", new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero), 3, "{\"exit_code\": 3}");
         }
 
-        using var connection = new SqliteConnection($"Data Source={_temp.Combine("state", "etl.db")};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT pipeline, started_at, finished_at, exit_code, summary FROM runs WHERE run_id = '20261130T020000Z-0a1b2c'";
         using var reader = command.ExecuteReader();
         Assert.That(reader.Read(), Is.True);
         Assert.That(reader.GetString(0), Is.EqualTo("nightly"));
-        Assert.That(DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero)));
-        Assert.That(DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero)));
+        Assert.That(DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero)));
+        Assert.That(DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 2, 5, 0, TimeSpan.Zero)));
         Assert.That(reader.GetInt32(3), Is.EqualTo(3));
         Assert.That(reader.GetString(4), Is.EqualTo("{\"exit_code\": 3}"));
     }

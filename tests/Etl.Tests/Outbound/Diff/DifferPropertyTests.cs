@@ -2,6 +2,7 @@ using System.Globalization;
 using Etl.Entities;
 using Etl.Entities.Inventory;
 using Etl.Entities.ListPrices;
+using Etl.Outbound.Columns;
 using Etl.Tests.Support;
 using static Etl.Tests.Support.DiffRun;
 
@@ -10,7 +11,8 @@ namespace Etl.Tests.Outbound.Diff;
 /// <summary>
 /// Random baselines and drops (seeded; the seed is in every assertion message, and ETL_TEST_SEED replaces the
 /// first seed to replay a run): what the diff sends, applied to a dictionary standing for the portal, must leave
-/// the portal holding exactly the valid rows of the drop; invalid keys keep what the portal had.
+/// the portal holding exactly the valid rows of the drop; invalid keys keep what the portal had. Drops are diffed in one
+/// chunk or in chunks of a few rows (repeats found in a later chunk than their first row).
 /// </summary>
 public sealed class DifferPropertyTests
 {
@@ -103,11 +105,12 @@ public sealed class DifferPropertyTests
         }
         Shuffle(rng, drop);
         var fullResync = rng.Next(5) == 0;
+        var rowsPerChunk = ChunkSize(rng);
 
-        var diff = Run(Inventory, portal, drop, fullResync: fullResync);
+        var diff = Run(Inventory, portal, drop, fullResync: fullResync, rowsPerChunk: rowsPerChunk);
         var after = Apply(portal, diff);
 
-        var context = $"seed {seed} (replay with ETL_TEST_SEED={seed}), full resync {fullResync}, {drop.Count} rows, {portal.Count} held";
+        var context = $"seed {seed} (replay with ETL_TEST_SEED={seed}), full resync {fullResync}, {drop.Count} rows, {portal.Count} held, {rowsPerChunk} rows per chunk";
         Assert.That(Mismatches(expected, after), Is.Empty, context);
         Assert.That(diff.Rows.Where(r => r.Send && r.Row.IsInvalid).Select(r => r.Row.Line), Is.Empty, "invalid rows sent; " + context);
         if (!fullResync)
@@ -168,11 +171,12 @@ public sealed class DifferPropertyTests
             }
         }
         Shuffle(rng, drop);
+        var rowsPerChunk = ChunkSize(rng);
 
-        var diff = Run(ListPrices, portal, drop, tolerances);
+        var diff = Run(ListPrices, portal, drop, tolerances, rowsPerChunk: rowsPerChunk);
         var after = Apply(portal, diff);
 
-        var context = $"seed {seed} (replay with ETL_TEST_SEED={seed - 1_000_000}), tolerance {tolerance}";
+        var context = $"seed {seed} (replay with ETL_TEST_SEED={seed - 1_000_000}), tolerance {tolerance}, {rowsPerChunk} rows per chunk";
         Assert.That(after.Keys.Order(StringComparer.Ordinal), Is.EqualTo(expected.Where(e => e.Value is not null).Select(e => e.Key).Order(StringComparer.Ordinal)), context);
         foreach (var (key, want) in expected)
         {
@@ -186,6 +190,9 @@ public sealed class DifferPropertyTests
             && Math.Abs(decimal.Parse(EntityKey.Parts(r.Values!)[3], CultureInfo.InvariantCulture) - h.Price) < Math.Max(tolerance, 1e-9m));
         Assert.That(sentWithinTolerance.Select(r => EntityKey.Display(r.Row.Key)), Is.Empty, "changes under the tolerance sent; " + context);
     }
+
+    /// <summary>Mostly whole drops in one chunk; sometimes tiny chunks, so that repeats and removals span chunks (and pooled chunks are reused).</summary>
+    private static int ChunkSize(Random rng) => rng.Next(3) == 0 ? rng.Next(1, 4) : RowChunk.Capacity;
 
     private static void Shuffle<T>(Random rng, List<T> list)
     {

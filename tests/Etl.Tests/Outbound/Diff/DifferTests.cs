@@ -3,6 +3,7 @@ using Etl.Entities.Customers;
 using Etl.Entities.Inventory;
 using Etl.Entities.ListPrices;
 using Etl.Outbound.Diff;
+using Etl.State;
 using Etl.Tests.Support;
 using static Etl.Tests.Support.DiffRun;
 
@@ -263,10 +264,43 @@ public sealed class DifferTests
     [Test]
     public void BaselineCount_IsTheNumberOfHeldKeys()
     {
-        var baseline = Portal(Inventory, Inv("A-1", "5", "7", "2"), Inv("B-2", "1", "1", "0"))
-            .ToDictionary(p => p.Key, p => new Etl.State.BaselineEntry(p.Value));
+        // The guards' removal percentage divides by the baseline's count (OutboundGraph.GuardViolation).
+        var baseline = Baseline.From(Portal(Inventory, Inv("A-1", "5", "7", "2"), Inv("B-2", "1", "1", "0")));
 
-        Assert.That(new Differ(Inventory, baseline, new Dictionary<string, decimal>(), false).BaselineCount, Is.EqualTo(2));
+        Assert.That(baseline.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Classify_RunTwiceAgainstOneBaseline_SecondRunSeesTheSameRemovals()
+    {
+        // The graph clears the seen marks between its passes; a baseline reused for another drop must not remember the first.
+        var baseline = Baseline.From(Portal(Inventory, Inv("A-1", "5", "7", "2"), Inv("B-2", "1", "1", "0")));
+
+        var first = Run(Inventory, baseline, new ChunkedSource([Inv("A-1", "5", "7", "2")]));
+        baseline.ClearSeen();
+        var second = Run(Inventory, baseline, new ChunkedSource([Inv("B-2", "1", "1", "0")]));
+
+        Assert.That(first.Removals, Is.EqualTo(new[] { Key("B-2", "MAIN") }));
+        Assert.That(second.Removals, Is.EqualTo(new[] { Key("A-1", "MAIN") }));
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Classify_SmallChunks_SameOutcomeAsOneChunk(int rowsPerChunk)
+    {
+        var portal = Portal(Inventory, Inv("A-1", "5", "7", "2"), Inv("B-2", "1", "1", "0"), Inv("Z-9", "1", "1", "0"));
+        string?[][] drop = [Inv("A-1", "5", "7", "2"), Inv("B-2", "3", "3", "0"), Inv("C-3", "x", "0", "1"), Inv("D-4", "1", "1", "0"), Inv("C-3", "1", "1", "0")];
+
+        var whole = Run(Inventory, portal, drop);
+        var chunked = Run(Inventory, portal, drop, rowsPerChunk: rowsPerChunk);
+
+        static IEnumerable<string> Shown((List<Classified> Rows, List<string> Removals) diff) =>
+            diff.Rows.Select(r => $"{r.Row.Line}:{EntityKey.Display(r.Row.Key)}:{r.Kind}:{r.Send}:{r.Values}:{string.Join(",", (r.Row.Problems ?? []).Select(p => p.Rule))}")
+                .Concat(diff.Removals.Select(k => "removed:" + EntityKey.Display(k)));
+        Assert.That(Shown(chunked), Is.EqualTo(Shown(whole)));
+        Assert.That(whole.Rows.Select(r => r.Kind), Is.EqualTo(new[] { ChangeKind.Unchanged, ChangeKind.Changed, ChangeKind.Invalid, ChangeKind.Added, ChangeKind.Invalid }));
+        Assert.That(whole.Removals, Is.EqualTo(new[] { Key("Z-9", "MAIN") }));
     }
 
     [Test]

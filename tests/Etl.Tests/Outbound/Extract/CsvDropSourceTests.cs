@@ -1,6 +1,7 @@
 using System.Text;
 using Etl.Entities.Inventory;
 using Etl.Entities.Items;
+using Etl.Outbound.Columns;
 using Etl.Outbound.Extract;
 using Etl.Tests.Support;
 
@@ -20,14 +21,14 @@ public sealed class CsvDropSourceTests
     private List<RawRecord> ReadItems(string text) => ReadItems(new UTF8Encoding(false).GetBytes(text));
 
     private List<RawRecord> ReadItems(byte[] bytes) =>
-        [.. new CsvDropSource(ItemsEntity.Schema, _temp.WriteBytes("items.csv", bytes)).Read(CancellationToken.None)];
+        [.. new CsvDropSource(ItemsEntity.Schema, _temp.WriteBytes("items.csv", bytes)).Records(ItemsEntity.Schema, CancellationToken.None)];
 
     private DropFileException ReadItemsFails(string text) => ReadItemsFails(new UTF8Encoding(false).GetBytes(text));
 
     private DropFileException ReadItemsFails(byte[] bytes)
     {
         var source = new CsvDropSource(ItemsEntity.Schema, _temp.WriteBytes("items.csv", bytes));
-        return Assert.Throws<DropFileException>(() => _ = source.Read(CancellationToken.None).ToList())!;
+        return Assert.Throws<DropFileException>(() => _ = source.Records(ItemsEntity.Schema, CancellationToken.None).ToList())!;
     }
 
     private static string Texts(RawRecord record) => string.Join("|", record.Texts.Select(t => t ?? "<null>"));
@@ -114,11 +115,12 @@ public sealed class CsvDropSourceTests
     }
 
     [Test]
-    public void Read_EmptyFields_ReturnedAsEmptyText()
+    public void Read_EmptyFields_ReturnedAsNull()
     {
+        // Records gives cleaned texts: an empty value is null (the chunk holds no value for it).
         var records = ReadItems(ItemsHeader + "\nA-1,,EA,,,Y\n");
 
-        Assert.That(Texts(records[0]), Is.EqualTo("A-1||EA|||Y"));
+        Assert.That(Texts(records[0]), Is.EqualTo("A-1|<null>|EA|<null>|<null>|Y"));
     }
 
     [Test]
@@ -126,8 +128,65 @@ public sealed class CsvDropSourceTests
     {
         var records = ReadItems(ItemsHeader + "\n A-1 ,  Bolt  , EA ,HW,0.25,Y\n");
 
+        // Records gives cleaned texts (trimmed where the field kind trims): codes lose their blanks, free text keeps them.
         Assert.That(records[0].Texts[1], Is.EqualTo("  Bolt  "));
-        Assert.That(records[0].Texts[0], Is.EqualTo(" A-1 "), "the reader keeps blanks; trimming of codes is the converter's job");
+        Assert.That(records[0].Texts[0], Is.EqualTo("A-1"));
+        Assert.That(records[0].Texts[2], Is.EqualTo("EA"));
+    }
+
+    [Test]
+    public void Read_FreeTextOfBlanksOnly_Null()
+    {
+        var records = ReadItems(ItemsHeader + "\nA-1,   ,EA,HW,0.25,Y\n");
+
+        Assert.That(records[0].Texts[1], Is.Null);
+    }
+
+    [Test]
+    public void Read_BomWhereARecordStarts_NotData()
+    {
+        // Files glued together by an export job: the second file's byte order mark sits at the start of a record.
+        var bytes = Encoding.UTF8.GetBytes(ItemsHeader + "\nA-1,Bolt,EA,HW,0.25,Y\n").Concat(Encoding.UTF8.GetPreamble())
+            .Concat(Encoding.UTF8.GetBytes("A-2,Nut,EA,HW,0.1,N\n")).ToArray();
+
+        var records = ReadItems(bytes);
+
+        Assert.That(records.Select(Texts), Is.EqualTo(new[] { "A-1|Bolt|EA|HW|0.25|Y", "A-2|Nut|EA|HW|0.1|N" }));
+    }
+
+    [Test]
+    public void Read_BomAtTheStartOfAQuotedFreeText_NotData()
+    {
+        var records = ReadItems(ItemsHeader + "\nA-1,\"\uFEFF Bolt\",EA,HW,0.25,Y\n");
+
+        Assert.That(records[0].Texts[1], Is.EqualTo(" Bolt"));
+    }
+
+    [Test]
+    public void Read_NonAsciiText_DecodedFromUtf8()
+    {
+        var records = ReadItems(ItemsHeader + "\nÄ-1,Mutter für M8 – 10 € \U0001F529,EA,HW,0.25,Y\n");
+
+        Assert.That(records.Select(Texts), Is.EqualTo(new[] { "Ä-1|Mutter für M8 – 10 € \U0001F529|EA|HW|0.25|Y" }));
+    }
+
+    [Test]
+    public void Read_MoreRecordsThanOneChunk_AllInOrderWithTheirLinesAndPositions()
+    {
+        const int count = RowChunk.Capacity * 2 + 5;
+        var path = _temp.Write("items.csv", ItemsHeader + "\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"S{i:D6},Item {i},EA,HW,0.25,Y\n")));
+        var source = new CsvDropSource(ItemsEntity.Schema, path);
+
+        var records = source.Records(ItemsEntity.Schema, CancellationToken.None).ToList();
+        var pool = new RowChunkPool(ItemsEntity.Schema);
+        var chunks = source.Read(pool, CancellationToken.None).Select(c => (c.Count, c.SourcePosition)).ToList();
+
+        Assert.That(records, Has.Count.EqualTo(count));
+        Assert.That(records.Select(r => r.Line), Is.EqualTo(Enumerable.Range(2, count).Select(i => (long)i)));
+        Assert.That(records[^1].Texts[0], Is.EqualTo($"S{count - 1:D6}"));
+        Assert.That(chunks.Select(c => c.Count), Is.EqualTo(new[] { RowChunk.Capacity, RowChunk.Capacity, 5 }));
+        Assert.That(chunks.Select(c => c.SourcePosition), Is.Ordered.Ascending);
+        Assert.That(chunks[^1].SourcePosition, Is.EqualTo(source.Length));
     }
 
     [Test]
@@ -135,8 +194,8 @@ public sealed class CsvDropSourceTests
     {
         var source = new CsvDropSource(ItemsEntity.Schema, _temp.Write("items.csv", ItemsHeader + "\nA-1,Bolt,EA,HW,0.25,Y\n"));
 
-        var first = source.Read(CancellationToken.None).Select(Texts).ToList();
-        var second = source.Read(CancellationToken.None).Select(Texts).ToList();
+        var first = source.Records(ItemsEntity.Schema, CancellationToken.None).Select(Texts).ToList();
+        var second = source.Records(ItemsEntity.Schema, CancellationToken.None).Select(Texts).ToList();
 
         Assert.That(second, Is.EqualTo(first).And.Count.EqualTo(1));
     }
@@ -358,7 +417,7 @@ public sealed class CsvDropSourceTests
     {
         var path = _temp.Write("inventory.csv", "qty_allocated,qty_on_hand,qty_available,warehouse,sku\n2,7,5,MAIN,A-1\n");
 
-        var records = new CsvDropSource(InventoryEntity.Schema, path).Read(CancellationToken.None).ToList();
+        var records = new CsvDropSource(InventoryEntity.Schema, path).Records(InventoryEntity.Schema, CancellationToken.None).ToList();
 
         Assert.That(records.Select(Texts), Is.EqualTo(new[] { "A-1|MAIN|5|7|2" }));
     }

@@ -3,6 +3,7 @@ using Etl.Entities;
 using Etl.Entities.ListPrices;
 using Etl.Erp;
 using Etl.Outbound.Extract;
+using Etl.Tests.Support;
 
 namespace Etl.Tests.Outbound.Extract;
 
@@ -32,7 +33,7 @@ public sealed class SqlServerSourceTests
 
         var source = await SqlSource.ExtractAsync(ListPricesEntity.Schema, _erp, query, DateTimeOffset.UtcNow, CancellationToken.None);
 
-        var rows = source.Read(CancellationToken.None).Select(r => RowFactory.Create(ListPricesEntity.Schema, r.Line, r.Texts)).ToList();
+        var rows = source.ReadRows(ListPricesEntity.Schema);
         Assert.That(rows.Select(r => string.Join("|", r.Values.Select(FieldConverter.Canonical))), Is.EquivalentTo(new[]
         {
             "A-1|RETAIL|EUR|12.5|EA|2026-11-01",

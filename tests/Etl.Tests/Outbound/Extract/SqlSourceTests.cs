@@ -38,12 +38,11 @@ public sealed class SqlSourceTests
     private Task<SqlSource> ExtractAsync(EntitySchema schema, string query) =>
         SqlSource.ExtractAsync(schema, _erp, query, Started, CancellationToken.None);
 
-    private static List<string> Texts(IRowSource source) =>
-        [.. source.Read(CancellationToken.None).Select(r => string.Join("|", r.Texts.Select(t => t ?? "<null>")))];
+    private static List<string> Texts(EntitySchema schema, IRowSource source) =>
+        [.. source.Records(schema, CancellationToken.None).Select(r => string.Join("|", r.Texts.Select(t => t ?? "<null>")))];
 
     private static List<string> Canonical(EntitySchema schema, IRowSource source) =>
-        [.. source.Read(CancellationToken.None).Select(r => RowFactory.Create(schema, r.Line, r.Texts))
-            .Select(row => string.Join("|", row.Values.Select(FieldConverter.Canonical)) + (row.IsInvalid ? " INVALID" : ""))];
+        [.. source.ReadRows(schema).Select(row => string.Join("|", row.Values.Select(FieldConverter.Canonical)) + (row.IsInvalid ? " INVALID" : ""))];
 
     [Test]
     public async Task ExtractAsync_ColumnsByNameIgnoringCaseAndOrder_MappedToSchemaOrder()
@@ -56,8 +55,8 @@ public sealed class SqlSourceTests
         var source = await ExtractAsync(InventoryEntity.Schema,
             "SELECT Allocated AS QTY_ALLOCATED, SKU, OnHand - Allocated AS Qty_Available, Warehouse, OnHand AS qty_on_hand, 'x' AS extra FROM stock ORDER BY SKU");
 
-        Assert.That(Texts(source), Is.EqualTo(new[] { "A-1|MAIN|5|7|2", "B-2|EAST|0|3|3" }));
-        Assert.That(source.Read(CancellationToken.None).Select(r => r.Line), Is.EqualTo(new long[] { 1, 2 }));
+        Assert.That(Texts(InventoryEntity.Schema, source), Is.EqualTo(new[] { "A-1|MAIN|5|7|2", "B-2|EAST|0|3|3" }));
+        Assert.That(source.Records(InventoryEntity.Schema, CancellationToken.None).Select(r => r.Line), Is.EqualTo(new long[] { 1, 2 }));
     }
 
     [Test]
@@ -93,8 +92,8 @@ public sealed class SqlSourceTests
         var source = await ExtractAsync(ListPricesEntity.Schema,
             "SELECT sku, price_list, currency, list_price, uom, date(effective) AS effective_date FROM prices ORDER BY sku");
 
-        Assert.That(Texts(source), Is.EqualTo(new[] { "A-1|RETAIL|EUR|9.99|EA|2026-11-01", "A-2|RETAIL|EUR|5|<null>|<null>" }));
-        var rows = source.Read(CancellationToken.None).Select(r => RowFactory.Create(ListPricesEntity.Schema, r.Line, r.Texts)).ToList();
+        Assert.That(Texts(ListPricesEntity.Schema, source), Is.EqualTo(new[] { "A-1|RETAIL|EUR|9.99|EA|2026-11-01", "A-2|RETAIL|EUR|5|<null>|<null>" }));
+        var rows = source.ReadRows(ListPricesEntity.Schema);
         Assert.That(rows[0].Values[5], Is.EqualTo(new DateOnly(2026, 11, 1)));
         Assert.That(rows[1].Values[4], Is.Null);
         Assert.That(rows[1].Values[5], Is.Null);
@@ -127,7 +126,7 @@ public sealed class SqlSourceTests
         var source = await ExtractAsync(ItemsEntity.Schema, "SELECT * FROM items");
 
         Assert.That(source.AsOf, Is.EqualTo(new DateTimeOffset(2026, 11, 30, 2, 0, 1, TimeSpan.Zero)));
-        Assert.That(Texts(source), Is.Empty);
+        Assert.That(Texts(ItemsEntity.Schema, source), Is.Empty);
     }
 
     [Test]
@@ -136,11 +135,14 @@ public sealed class SqlSourceTests
         await ExecuteAsync("INSERT INTO items(sku, description, uom, product_class, weight_kg, active) VALUES (' A-1 ', 'Bolt', 'EA', 'HW', 1, 1);");
         var source = await ExtractAsync(ItemsEntity.Schema, "SELECT * FROM items");
 
-        var first = source.Read(CancellationToken.None).Single();
+        var first = source.Records(ItemsEntity.Schema, CancellationToken.None).Single();
         first.Texts[0] = "changed";
-        var second = source.Read(CancellationToken.None).Single();
+        var second = source.Records(ItemsEntity.Schema, CancellationToken.None).Single();
 
-        Assert.That(second.Texts[0], Is.EqualTo(" A-1 "));
+        // Records gives cleaned texts: the code is trimmed.
+        Assert.That(second.Texts[0], Is.EqualTo("A-1"));
+        var firstRows = Canonical(ItemsEntity.Schema, source);
+        Assert.That(Canonical(ItemsEntity.Schema, source), Is.EqualTo(firstRows).And.Count.EqualTo(1));
     }
 
     [Test]

@@ -73,7 +73,7 @@ public sealed class StagedPayloadsTests
         using var staged = Staged(2);
 
         staged.Complete();
-        var published = staged.Publish(_state, _clock);
+        var published = staged.Publish(_clock);
 
         Assert.That(published, Is.Empty);
         Assert.That(_temp.Files("outbox"), Is.Empty);
@@ -86,7 +86,7 @@ public sealed class StagedPayloadsTests
         staged.Add([Upsert("A", 1), Upsert("B", 2), Upsert("C", 3)]);
         staged.Complete();
 
-        var published = staged.Publish(_state, _clock);
+        var published = staged.Publish(_clock);
 
         Assert.That(published.Select(Path.GetFileName), Is.EqualTo(new[]
         {
@@ -97,18 +97,48 @@ public sealed class StagedPayloadsTests
     }
 
     [Test]
-    public void Publish_AdvancesTheBaselineWithUpsertsAndDeletes()
+    public void Changes_EveryStagedRecordInOrder_ValuesOrNullForADelete()
     {
-        _state.ApplyToBaseline(Schema.Name, [new BaselineChange("Z" + EntityKey.Separator + "MAIN", "old"), new BaselineChange("A" + EntityKey.Separator + "MAIN", "old")]);
         using var staged = Staged(2);
         staged.Add([Upsert("A", 1), Upsert("B", 2), Delete("Z")]);
         staged.Complete();
 
-        staged.Publish(_state, _clock);
+        Assert.That(staged.Changes, Is.EqualTo(new[]
+        {
+            new BaselineChange("A" + EntityKey.Separator + "MAIN", Upsert("A", 1).Values),
+            new BaselineChange("B" + EntityKey.Separator + "MAIN", Upsert("B", 2).Values),
+            new BaselineChange("Z" + EntityKey.Separator + "MAIN", null),
+        }));
+    }
+
+    [Test]
+    public void Publish_OnlyRenames_BaselineUntouchedUntilTheCallerAdvancesIt()
+    {
+        _state.ApplyToBaseline(Schema.Name, [new BaselineChange("Z" + EntityKey.Separator + "MAIN", "old")]);
+        using var staged = Staged(2);
+        staged.Add([Upsert("A", 1), Delete("Z")]);
+        staged.Complete();
+
+        staged.Publish(_clock);
+
+        Assert.That(_state.LoadBaseline(Schema.Name).Entries(), Is.EqualTo(new[] { KeyValuePair.Create("Z" + EntityKey.Separator + "MAIN", "old") }));
+    }
+
+    [Test]
+    public void Publish_ThenAdvanceBaselineWithChanges_UpsertsAndDeletesApplied()
+    {
+        _state.ApplyToBaseline(Schema.Name, [new BaselineChange("Z" + EntityKey.Separator + "MAIN", "old"), new BaselineChange("A" + EntityKey.Separator + "MAIN", "old")]);
+        var loaded = _state.LoadBaseline(Schema.Name);
+        using var staged = Staged(2);
+        staged.Add([Upsert("A", 1), Upsert("B", 2), Delete("Z")]);
+        staged.Complete();
+
+        staged.Publish(_clock);
+        _state.AdvanceBaseline(Schema.Name, loaded, staged.Changes);
 
         var baseline = _state.LoadBaseline(Schema.Name);
-        Assert.That(baseline.Keys.Select(EntityKey.Display).Order(), Is.EqualTo(new[] { "A|MAIN", "B|MAIN" }));
-        Assert.That(baseline["A" + EntityKey.Separator + "MAIN"].Values, Is.EqualTo(Upsert("A", 1).Values));
+        Assert.That(baseline.Entries().Select(e => EntityKey.Display(e.Key)).Order(), Is.EqualTo(new[] { "A|MAIN", "B|MAIN" }));
+        Assert.That(baseline.ValuesOf("A" + EntityKey.Separator + "MAIN"), Is.EqualTo(Upsert("A", 1).Values));
     }
 
     [Test]
@@ -118,7 +148,7 @@ public sealed class StagedPayloadsTests
         staged.Add([Upsert("A", 1), Upsert("B", 2), Delete("C")]);
         staged.Complete();
 
-        var published = staged.Publish(_state, _clock);
+        var published = staged.Publish(_clock);
 
         var docs = published.Select(p => JsonDocument.Parse(File.ReadAllBytes(p))).ToList();
         Assert.That(docs.Select(d => d.RootElement.GetProperty("batch_id").GetString()), Is.EqualTo(new[] { $"inventory-{RunId}-0001", $"inventory-{RunId}-0002" }));
@@ -138,6 +168,6 @@ public sealed class StagedPayloadsTests
         staged.Dispose();
 
         Assert.That(_temp.Files("outbox"), Is.Empty);
-        Assert.That(_state.LoadBaseline(Schema.Name), Is.Empty);
+        Assert.That(_state.LoadBaseline(Schema.Name).Count, Is.Zero);
     }
 }

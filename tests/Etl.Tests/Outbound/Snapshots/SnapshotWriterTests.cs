@@ -2,6 +2,7 @@ using Etl.Entities;
 using Etl.Entities.FixedPrices;
 using Etl.Entities.Inventory;
 using Etl.Entities.Items;
+using Etl.Outbound.Columns;
 using Etl.Outbound.Snapshots;
 using Etl.Tests.Support;
 
@@ -21,10 +22,29 @@ public sealed class SnapshotWriterTests
 
     private string PathOf(EntitySchema schema) => SnapshotWriter.PathFor(_temp.Path, schema.Name, RunId, RunStart);
 
-    private async Task<string> WriteAndPublishAsync(EntitySchema schema, params Row[] rows)
+    /// <summary>A chunk of records (texts in schema order), each valid unless it has a (conversion) problem, as the diff would leave it.</summary>
+    private static RowChunk Chunk(EntitySchema schema, params string?[][] records)
+    {
+        var chunk = SourceRows.Chunk(schema, records);
+        for (var row = 0; row < chunk.Count; row++) chunk.Valid[row] = chunk.Problems(row) is null;
+        return chunk;
+    }
+
+    /// <summary>Marks a row invalid with a problem, as the diff does.</summary>
+    private static RowChunk Invalid(RowChunk chunk, int row, RowProblem problem)
+    {
+        chunk.AddProblem(row, problem);
+        chunk.Valid[row] = false;
+        return chunk;
+    }
+
+    private async Task<string> WriteAndPublishAsync(EntitySchema schema, params string?[][] records) =>
+        await WriteAndPublishAsync(schema, Chunk(schema, records));
+
+    private async Task<string> WriteAndPublishAsync(EntitySchema schema, RowChunk chunk)
     {
         await using var writer = await SnapshotWriter.CreateAsync(schema, PathOf(schema), CancellationToken.None);
-        await writer.AppendAsync(rows, CancellationToken.None);
+        if (chunk.Count > 0) await writer.AppendAsync(chunk, CancellationToken.None);
         await writer.CompleteAsync(CancellationToken.None);
         writer.Publish();
         return writer.Path;
@@ -43,7 +63,7 @@ public sealed class SnapshotWriterTests
     {
         var path = PathOf(InventoryEntity.Schema);
         await using var writer = await SnapshotWriter.CreateAsync(InventoryEntity.Schema, path, CancellationToken.None);
-        await writer.AppendAsync([Rows.Create(InventoryEntity.Schema, "A-1", "MAIN", "5", "7", "2")], CancellationToken.None);
+        await writer.AppendAsync(Chunk(InventoryEntity.Schema, ["A-1", "MAIN", "5", "7", "2"]), CancellationToken.None);
         await writer.CompleteAsync(CancellationToken.None);
 
         Assert.That(File.Exists(path), Is.False);
@@ -63,7 +83,7 @@ public sealed class SnapshotWriterTests
     {
         var path = PathOf(InventoryEntity.Schema);
         var writer = await SnapshotWriter.CreateAsync(InventoryEntity.Schema, path, CancellationToken.None);
-        await writer.AppendAsync([Rows.Create(InventoryEntity.Schema, "A-1", "MAIN", "5", "7", "2")], CancellationToken.None);
+        await writer.AppendAsync(Chunk(InventoryEntity.Schema, ["A-1", "MAIN", "5", "7", "2"]), CancellationToken.None);
         await writer.CompleteAsync(CancellationToken.None);
 
         await writer.DisposeAsync();
@@ -76,7 +96,7 @@ public sealed class SnapshotWriterTests
     {
         var path = PathOf(InventoryEntity.Schema);
         var writer = await SnapshotWriter.CreateAsync(InventoryEntity.Schema, path, CancellationToken.None);
-        await writer.AppendAsync([Rows.Create(InventoryEntity.Schema, "A-1", "MAIN", "5", "7", "2")], CancellationToken.None);
+        await writer.AppendAsync(Chunk(InventoryEntity.Schema, ["A-1", "MAIN", "5", "7", "2"]), CancellationToken.None);
 
         await writer.DisposeAsync();
 
@@ -87,10 +107,10 @@ public sealed class SnapshotWriterTests
     public async Task Publish_Inventory_QuantitiesAreInt64AndIsValidBoolean()
     {
         var schema = InventoryEntity.Schema;
-        var invalid = Rows.Create(schema, "B-2", "MAIN", "1", "1", "0");
-        invalid.AddProblem(new RowProblem("sku|warehouse", "B-2|MAIN", "duplicate_key", "repeated"));
+        var chunk = Invalid(Chunk(schema, ["A-1", "MAIN", "5", "7", "2"], ["B-2", "MAIN", "1", "1", "0"]),
+            1, new RowProblem("sku|warehouse", "B-2|MAIN", "duplicate_key", "repeated"));
 
-        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, Rows.Create(schema, "A-1", "MAIN", "5", "7", "2"), invalid));
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, chunk));
 
         Assert.That(file.Fields.Select(f => f.Name), Is.EqualTo(new[] { "sku", "warehouse", "qty_available", "qty_on_hand", "qty_allocated", "is_valid" }));
         Assert.That(file.Field("qty_available").SchemaElement!.Type, Is.EqualTo(Parquet.Meta.Type.INT64));
@@ -112,8 +132,8 @@ public sealed class SnapshotWriterTests
         var schema = ItemsEntity.Schema;
 
         var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema,
-            Rows.Create(schema, "A-1", "  Bolt, 5\" long ", "EA", "HW", "0.2500", "Y"),
-            Rows.Create(schema, "A-2", "Nut", "EA", "HW", "12", "n")));
+            ["A-1", "  Bolt, 5\" long ", "EA", "HW", "0.2500", "Y"],
+            ["A-2", "Nut", "EA", "HW", "12", "n"]));
 
         var weight = file.Field("weight_kg");
         Assert.That(weight.ClrType, Is.EqualTo(typeof(decimal)));
@@ -133,8 +153,8 @@ public sealed class SnapshotWriterTests
         var schema = FixedPricesEntity.Schema;
 
         var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema,
-            Rows.Create(schema, "C-1", "A-1", "EUR", "9.99", "2026-01-01", "2026-06-30"),
-            Rows.Create(schema, "C-1", "A-2", "EUR", "1.5", "2026-02-01", "")));
+            ["C-1", "A-1", "EUR", "9.99", "2026-01-01", "2026-06-30"],
+            ["C-1", "A-2", "EUR", "1.5", "2026-02-01", ""]));
 
         var validTo = file.Field("valid_to");
         Assert.That(validTo.ClrType, Is.EqualTo(typeof(DateOnly)));
@@ -152,8 +172,8 @@ public sealed class SnapshotWriterTests
         var schema = Etl.Entities.Customers.CustomersEntity.Schema;
 
         var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema,
-            Rows.Create(schema, "C-1", "Acme", "", "Y", "RETAIL", ""),
-            Rows.Create(schema, "C-2", "Bolt", "P-2", "N", "", "G1")));
+            ["C-1", "Acme", "", "Y", "RETAIL", ""],
+            ["C-2", "Bolt", "P-2", "N", " ", "G1"]));
 
         Assert.That(file.Field("portal_account_id").IsNullable, Is.True);
         Assert.That(file.Columns["portal_account_id"], Is.EqualTo(new object?[] { null, "P-2" }));
@@ -165,13 +185,10 @@ public sealed class SnapshotWriterTests
     public async Task AppendAsync_RowsThatDidNotConvert_LeftOutRuleFailuresKeptAsInvalid()
     {
         var schema = InventoryEntity.Schema;
-        var ruleFailure = Rows.Create(schema, "C-3", "MAIN", "9", "7", "2");
-        ruleFailure.AddProblem(new RowProblem("qty_available", "9", "qty_balance", "unbalanced"));
+        var chunk = Invalid(Chunk(schema, ["A-1", "MAIN", "5", "7", "2"], ["B-2", "MAIN", "five", "7", "2"], ["C-3", "MAIN", "9", "7", "2"]),
+            2, new RowProblem("qty_available", "9", "qty_balance", "unbalanced"));
 
-        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema,
-            Rows.Create(schema, "A-1", "MAIN", "5", "7", "2"),
-            Rows.Create(schema, "B-2", "MAIN", "five", "7", "2"),
-            ruleFailure));
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, chunk));
 
         Assert.That(file.Columns["sku"], Is.EqualTo(new object?[] { "A-1", "C-3" }));
         Assert.That(file.Columns["is_valid"], Is.EqualTo(new object?[] { true, false }));
@@ -180,7 +197,7 @@ public sealed class SnapshotWriterTests
     [Test]
     public async Task CompleteAsync_NoRows_ReadableFileWithTheSchemaAndNoRows()
     {
-        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(InventoryEntity.Schema));
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(InventoryEntity.Schema, new RowChunk(InventoryEntity.Schema)));
 
         Assert.That(file.Rows, Is.Zero);
         Assert.That(file.Fields.Select(f => f.Name), Does.Contain("qty_available").And.Contain("is_valid"));
@@ -195,7 +212,7 @@ public sealed class SnapshotWriterTests
         {
             for (var chunk = 0; chunk < 5; chunk++)
             {
-                await writer.AppendAsync(Enumerable.Range(0, 1000).Select(i => Rows.Create(schema, $"S{chunk * 1000 + i:D5}", "MAIN", "1", "1", "0")), CancellationToken.None);
+                await writer.AppendAsync(Chunk(schema, [.. Enumerable.Range(0, 1000).Select(i => new string?[] { $"S{chunk * 1000 + i:D5}", "MAIN", "1", "1", "0" })]), CancellationToken.None);
             }
             await writer.CompleteAsync(CancellationToken.None);
             Assert.That(writer.Rows, Is.EqualTo(5000));
@@ -214,7 +231,7 @@ public sealed class SnapshotWriterTests
     {
         var schema = ItemsEntity.Schema;
 
-        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, Rows.Create(schema, "A-1", "Big", "EA", "HW", "99999999999999.9999", "Y")));
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, ["A-1", "Big", "EA", "HW", "99999999999999.9999", "Y"]));
 
         Assert.That(file.Columns["weight_kg"], Is.EqualTo(new object?[] { 99999999999999.9999m }));
     }
@@ -223,11 +240,85 @@ public sealed class SnapshotWriterTests
     public async Task Publish_NumberTooLargeForDecimalEighteenFour_IsAConversionErrorLeftOutOfTheSnapshot()
     {
         var schema = ItemsEntity.Schema;
-        var row = Rows.Create(schema, "A-1", "Heavy", "EA", "HW", "12345678901234567", "Y");
-        Assert.That(row.Problems, Has.Exactly(1).Property("Rule").EqualTo("conversion").And.Property("Field").EqualTo("weight_kg"));
+        var chunk = Chunk(schema, ["A-1", "Heavy", "EA", "HW", "12345678901234567", "Y"]);
+        Assert.That(chunk.Problems(0), Has.Exactly(1).Property("Rule").EqualTo("conversion").And.Property("Field").EqualTo("weight_kg"));
 
-        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, row));
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, chunk));
 
         Assert.That(file.Rows, Is.EqualTo(0));
+    }
+
+    private static RowChunk FullChunk(EntitySchema schema, int first)
+    {
+        var chunk = new RowChunk(schema);
+        for (var i = 0; i < RowChunk.Capacity; i++) chunk.Add(i + 2, [$"S{first + i:D7}", "MAIN", "1", "1", "0"]);
+        for (var i = 0; i < RowChunk.Capacity; i++) chunk.Valid[i] = true;
+        return chunk;
+    }
+
+    [Test]
+    public async Task AppendAsync_ChunksAreHandedBackOnceTheirRowGroupIsWritten()
+    {
+        var schema = InventoryEntity.Schema;
+        var chunks = Enumerable.Range(0, 9).Select(c => FullChunk(schema, c * RowChunk.Capacity)).ToList();
+        var path = PathOf(schema);
+        var handedBack = new List<List<RowChunk>>();
+        await using (var writer = await SnapshotWriter.CreateAsync(schema, path, CancellationToken.None))
+        {
+            foreach (var chunk in chunks) handedBack.Add(await writer.AppendAsync(chunk, CancellationToken.None));
+            handedBack.Add(await writer.CompleteAsync(CancellationToken.None));
+            writer.Publish();
+        }
+
+        // A row group holds SnapshotWriter.RowGroupSize rows: eight full chunks.
+        Assert.That(handedBack.Select(h => h.Count), Is.EqualTo(new[] { 0, 0, 0, 0, 0, 0, 0, 8, 0, 1 }));
+        Assert.That(handedBack[7], Is.EqualTo(chunks.Take(8)).AsCollection);
+        Assert.That(handedBack[9].Single(), Is.SameAs(chunks[8]));
+        var file = await ParquetFile.ReadAsync(path);
+        Assert.That(file.Rows, Is.EqualTo(9L * RowChunk.Capacity));
+        Assert.That(file.RowGroups, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AppendAsync_ChunkReusedOnceHandedBack_SnapshotKeepsWhatItHeld()
+    {
+        var schema = InventoryEntity.Schema;
+        var chunks = Enumerable.Range(0, 8).Select(c => FullChunk(schema, c * RowChunk.Capacity)).ToList();
+        var path = PathOf(schema);
+        await using (var writer = await SnapshotWriter.CreateAsync(schema, path, CancellationToken.None))
+        {
+            List<RowChunk> written = [];
+            foreach (var chunk in chunks) written = await writer.AppendAsync(chunk, CancellationToken.None);
+            Assert.That(written, Has.Count.EqualTo(8));
+            var reused = written[0];
+            reused.Clear();
+            reused.Add(2, ["REUSED-LONGER-THAN-BEFORE", "EAST", "7", "7", "0"]);
+            reused.Valid[0] = true;
+            await writer.AppendAsync(reused, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+            writer.Publish();
+        }
+
+        var file = await ParquetFile.ReadAsync(path);
+        Assert.That(file.Rows, Is.EqualTo(8L * RowChunk.Capacity + 1));
+        Assert.That(file.Columns["sku"][0], Is.EqualTo("S0000000"));
+        Assert.That(file.Columns["sku"][RowChunk.Capacity - 1], Is.EqualTo($"S{RowChunk.Capacity - 1:D7}"));
+        Assert.That(file.Columns["sku"][^1], Is.EqualTo("REUSED-LONGER-THAN-BEFORE"));
+        Assert.That(file.Columns["warehouse"][^1], Is.EqualTo("EAST"));
+        Assert.That(file.Columns["warehouse"].Take(8 * RowChunk.Capacity), Is.All.EqualTo("MAIN"));
+    }
+
+    [Test]
+    public async Task Publish_TextsTrimmedByKind_CodesTrimmedFreeTextAsWrittenBlankValuesNull()
+    {
+        var schema = ItemsEntity.Schema;
+
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, [" A-1 ", "  Bolt ", " EA", "HW ", " 1.50 ", " y "], ["A-2", "   ", "EA", "HW", "2", "N"]));
+
+        Assert.That(file.Columns["sku"], Is.EqualTo(new object?[] { "A-1", "A-2" }));
+        Assert.That(file.Columns["description"], Is.EqualTo(new object?[] { "  Bolt ", null }));
+        Assert.That(file.Columns["uom"], Is.EqualTo(new object?[] { "EA", "EA" }));
+        Assert.That(file.Columns["weight_kg"], Is.EqualTo(new object?[] { 1.5m, 2m }));
+        Assert.That(file.Columns["active"], Is.EqualTo(new object?[] { true, false }));
     }
 }

@@ -1,0 +1,336 @@
+using System.Text;
+using Etl.State;
+
+namespace Etl.Tests.State;
+
+public sealed class BaselineTests
+{
+    private const char Us = '\u001F';
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static Dictionary<string, string> Entries(Baseline baseline) => baseline.Entries().ToDictionary(StringComparer.Ordinal);
+
+    private static Baseline RoundTrip(Baseline baseline) => Baseline.FromPages([.. baseline.ToPages().Select(p => p.ToArray())]);
+
+    [Test]
+    public void New_Empty()
+    {
+        var baseline = new Baseline();
+
+        Assert.That(baseline.Count, Is.Zero);
+        Assert.That(baseline.Entries(), Is.Empty);
+        Assert.That(baseline.UnseenKeys(), Is.Empty);
+        Assert.That(baseline.Find(Utf8("A")), Is.EqualTo(-1));
+        Assert.That(baseline.ToPages(), Is.Empty);
+    }
+
+    [Test]
+    public void Set_NewKeys_FoundWithTheirValues()
+    {
+        var baseline = new Baseline();
+
+        baseline.Set("A", "1");
+        baseline.Set("B", "2");
+
+        Assert.That(baseline.Count, Is.EqualTo(2));
+        Assert.That(baseline.ValuesOf("A"), Is.EqualTo("1"));
+        Assert.That(baseline.ValuesOf("B"), Is.EqualTo("2"));
+        Assert.That(baseline.ValuesOf("C"), Is.Null);
+        var record = baseline.Find(Utf8("B"));
+        Assert.That(record, Is.GreaterThanOrEqualTo(0));
+        Assert.That(baseline.KeyBytes(record).ToArray(), Is.EqualTo(Utf8("B")));
+        Assert.That(baseline.ValueBytes(record).ToArray(), Is.EqualTo(Utf8("2")));
+    }
+
+    [Test]
+    public void Set_SameKey_ValuesReplacedCountUnchanged()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+
+        baseline.Set("A", "a much longer value than before");
+        baseline.Set("A", "3");
+
+        Assert.That(baseline.Count, Is.EqualTo(2));
+        Assert.That(Entries(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "3", ["B"] = "2" }));
+    }
+
+    [Test]
+    public void Set_Null_KeyRemovedEverywhere()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2"), new("C", "3")]);
+
+        baseline.Set("B", null);
+
+        Assert.That(baseline.Count, Is.EqualTo(2));
+        Assert.That(baseline.Find(Utf8("B")), Is.EqualTo(-1));
+        Assert.That(baseline.ValuesOf("B"), Is.Null);
+        Assert.That(Entries(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }));
+        Assert.That(baseline.UnseenKeys(), Is.EquivalentTo(new[] { "A", "C" }));
+    }
+
+    [Test]
+    public void Set_NullTwiceOrForAnUnknownKey_CountedOnce()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+
+        baseline.Set("A", null);
+        baseline.Set("A", null);
+        baseline.Set("Z", null);
+
+        Assert.That(baseline.Count, Is.EqualTo(1));
+        Assert.That(Entries(baseline), Is.EqualTo(new Dictionary<string, string> { ["B"] = "2" }));
+    }
+
+    [Test]
+    public void Set_DeletedKeyAgain_ReAddedWithTheNewValues()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+        baseline.Set("A", null);
+
+        baseline.Set("A", "again");
+
+        Assert.That(baseline.Count, Is.EqualTo(2));
+        Assert.That(baseline.ValuesOf("A"), Is.EqualTo("again"));
+        Assert.That(Entries(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "again", ["B"] = "2" }));
+        Assert.That(baseline.UnseenKeys(), Is.EquivalentTo(new[] { "A", "B" }));
+    }
+
+    [Test]
+    public void Set_EmptyValues_KeptApartFromAMissingKey()
+    {
+        var baseline = new Baseline();
+
+        baseline.Set("A", "");
+
+        Assert.That(baseline.Count, Is.EqualTo(1));
+        Assert.That(baseline.ValuesOf("A"), Is.EqualTo(""));
+        Assert.That(RoundTrip(baseline).ValuesOf("A"), Is.EqualTo(""));
+    }
+
+    [Test]
+    public void Find_Utf8Keys_NonAsciiAndCaseSensitive()
+    {
+        string[] keys = [$"Ä-2{Us}MAIN", $"ä-2{Us}MAIN", "日本語のキー", "emoji \U0001F529", $"A{Us}B", $"A{Us}b", "a", "A", ""];
+        var baseline = new Baseline();
+        for (var i = 0; i < keys.Length; i++) baseline.Set(keys[i], "v" + i);
+
+        var found = keys.Select(k => baseline.Find(Utf8(k))).ToList();
+
+        Assert.That(found, Is.All.GreaterThanOrEqualTo(0));
+        Assert.That(found, Is.Unique);
+        Assert.That(found.Select(r => Encoding.UTF8.GetString(baseline.ValueBytes(r))), Is.EqualTo(keys.Select((_, i) => "v" + i)));
+        Assert.That(found.Select(r => Encoding.UTF8.GetString(baseline.KeyBytes(r))), Is.EqualTo(keys));
+        Assert.That(baseline.Find(Utf8("Ä-2")), Is.EqualTo(-1));
+        Assert.That(baseline.Find(Encoding.Latin1.GetBytes($"Ä-2{Us}MAIN")), Is.EqualTo(-1), "keys are UTF-8");
+        Assert.That(baseline.Count, Is.EqualTo(keys.Length));
+    }
+
+    [Test]
+    public void MarkSeen_SecondTime_False()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+        var a = baseline.Find(Utf8("A"));
+
+        Assert.That(baseline.MarkSeen(a), Is.True);
+        Assert.That(baseline.MarkSeen(a), Is.False);
+        Assert.That(baseline.MarkSeen(baseline.Find(Utf8("B"))), Is.True);
+    }
+
+    [Test]
+    public void ClearSeen_EveryKeyUnseenAgain()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+        baseline.MarkSeen(baseline.Find(Utf8("A")));
+        baseline.MarkSeen(baseline.Find(Utf8("B")));
+
+        baseline.ClearSeen();
+
+        Assert.That(baseline.UnseenKeys(), Is.EquivalentTo(new[] { "A", "B" }));
+        Assert.That(baseline.MarkSeen(baseline.Find(Utf8("A"))), Is.True);
+    }
+
+    [Test]
+    public void UnseenKeys_TheKeysNotMarkedAndNotDeleted()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2"), new("C", "3"), new("D", "4")]);
+        baseline.MarkSeen(baseline.Find(Utf8("B")));
+        baseline.Set("D", null);
+
+        Assert.That(baseline.UnseenKeys(), Is.EquivalentTo(new[] { "A", "C" }));
+    }
+
+    [Test]
+    public void MarkSeen_ThenValuesReplaced_StillSeen()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2")]);
+        baseline.MarkSeen(baseline.Find(Utf8("A")));
+
+        baseline.Set("A", "changed");
+
+        Assert.That(baseline.UnseenKeys(), Is.EqualTo(new[] { "B" }));
+    }
+
+    [Test]
+    public void Add_KeySet_FalseWhenPresent()
+    {
+        var set = new Baseline();
+
+        Assert.That(set.Add(Utf8("A")), Is.True);
+        Assert.That(set.Add(Utf8("B")), Is.True);
+        Assert.That(set.Add(Utf8("A")), Is.False);
+        Assert.That(set.Count, Is.EqualTo(2));
+        Assert.That(set.ValuesOf("A"), Is.EqualTo(""));
+    }
+
+    [Test]
+    public void Add_KeyWithValues_FalseAndValuesKept()
+    {
+        var baseline = Baseline.From([new("A", "1")]);
+
+        Assert.That(baseline.Add(Utf8("A")), Is.False);
+        Assert.That(baseline.ValuesOf("A"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public void Add_DeletedKey_TrueAndPresentAgain()
+    {
+        var baseline = Baseline.From([new("A", "1")]);
+        baseline.Set("A", null);
+
+        Assert.That(baseline.Add(Utf8("A")), Is.True);
+        Assert.That(baseline.Count, Is.EqualTo(1));
+        Assert.That(baseline.Find(Utf8("A")), Is.GreaterThanOrEqualTo(0));
+    }
+
+    [Test]
+    public void Entries_AfterDeletesReplacementsAndReAdds_EachLiveKeyOnceWithItsLatestValues()
+    {
+        var baseline = new Baseline();
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rng = new Random(20261130);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var key = "K" + rng.Next(3_000);
+            var values = rng.Next(4) == 0 ? null : "V" + i;
+            baseline.Set(key, values);
+            if (values is null) expected.Remove(key);
+            else expected[key] = values;
+        }
+
+        var entries = baseline.Entries().ToList();
+
+        Assert.That(entries.Select(e => e.Key), Is.Unique);
+        Assert.That(entries.ToDictionary(StringComparer.Ordinal), Is.EqualTo(expected));
+        Assert.That(baseline.Count, Is.EqualTo(expected.Count));
+        Assert.That(baseline.UnseenKeys(), Is.EquivalentTo(expected.Keys));
+    }
+
+    [Test]
+    public void Set_ManyKeys_AllFoundAfterTheIndexGrows()
+    {
+        var baseline = Baseline.From(Enumerable.Range(0, 100_000).Select(i => KeyValuePair.Create($"S{i:D6}{Us}MAIN", $"v{i}")));
+
+        var missing = Enumerable.Range(0, 100_000).Where(i => baseline.ValuesOf($"S{i:D6}{Us}MAIN") != $"v{i}").Take(5);
+
+        Assert.That(missing, Is.Empty);
+        Assert.That(baseline.Count, Is.EqualTo(100_000));
+        Assert.That(baseline.Find(Utf8($"S100000{Us}MAIN")), Is.EqualTo(-1));
+    }
+
+    // ---- pages ----
+
+    [Test]
+    public void ToPagesFromPages_RoundTrip_LiveEntriesOnly()
+    {
+        var baseline = Baseline.From([new($"Ä{Us}MAIN", "ä"), new("B", "2"), new("C", "3"), new("D", "")]);
+        baseline.Set("B", null);
+        baseline.Set("C", "3 replaced");
+
+        var pages = baseline.ToPages().Select(p => p.ToArray()).ToList();
+        var loaded = Baseline.FromPages(pages);
+
+        Assert.That(Entries(loaded), Is.EqualTo(new Dictionary<string, string> { [$"Ä{Us}MAIN"] = "ä", ["C"] = "3 replaced", ["D"] = "" }));
+        Assert.That(loaded.Count, Is.EqualTo(3));
+        Assert.That(pages, Has.Count.EqualTo(1));
+        Assert.That(pages[0].Length, Is.LessThan(64), "deleted and replaced records are not written");
+        Assert.That(loaded.UnseenKeys().Count(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void FromPages_NoPages_Empty()
+    {
+        var loaded = Baseline.FromPages([]);
+
+        Assert.That(loaded.Count, Is.Zero);
+        Assert.That(loaded.Entries(), Is.Empty);
+        loaded.Set("A", "1");
+        Assert.That(loaded.ValuesOf("A"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public void FromPages_ThenChanged_ChangesKeptAndRoundTripAgain()
+    {
+        var loaded = RoundTrip(Baseline.From(Enumerable.Range(0, 1000).Select(i => KeyValuePair.Create($"K{i}", $"v{i}"))));
+
+        loaded.Set("K1", null);
+        loaded.Set("K2", "changed");
+        loaded.Set("NEW", "new");
+        loaded.MarkSeen(loaded.Find(Utf8("K3")));
+
+        Assert.That(loaded.Count, Is.EqualTo(1000));
+        Assert.That(loaded.ValuesOf("K2"), Is.EqualTo("changed"));
+        Assert.That(loaded.UnseenKeys().Count(), Is.EqualTo(998));
+        var again = RoundTrip(loaded);
+        Assert.That(Entries(again), Is.EqualTo(Entries(loaded)));
+        Assert.That(again.ValuesOf("K1"), Is.Null);
+        Assert.That(again.ValuesOf("NEW"), Is.EqualTo("new"));
+    }
+
+    [Test]
+    public void ToPages_ManyRecords_CutAtThePageSize()
+    {
+        var baseline = Baseline.From(Enumerable.Range(0, 300_000).Select(i => KeyValuePair.Create($"S{i:D7}{Us}MAIN", $"V{i:D19}")));
+
+        var pages = baseline.ToPages().Select(p => p.ToArray()).ToList();
+        var loaded = Baseline.FromPages(pages);
+
+        Assert.That(pages, Has.Count.GreaterThan(1));
+        Assert.That(pages.Select(p => p.Length), Is.All.LessThanOrEqualTo(Baseline.PageSize));
+        Assert.That(pages.Sum(p => (long)p.Length), Is.EqualTo(300_000L * (1 + 13 + 1 + 20)), "a record is a length, the key, a length and the values");
+        Assert.That(loaded.Count, Is.EqualTo(300_000));
+        Assert.That(Enumerable.Range(0, 300_000).Where(i => loaded.ValuesOf($"S{i:D7}{Us}MAIN") != $"V{i:D19}").Take(5), Is.Empty);
+    }
+
+    [Test]
+    public void ToPagesFromPages_RecordLargerThanAPage_GetsAPageOfItsOwn()
+    {
+        var huge = new string('x', Baseline.PageSize + 1000);
+        var baseline = Baseline.From([new("small-1", "1"), new("huge", huge), new("small-2", "2")]);
+
+        var pages = baseline.ToPages().Select(p => p.ToArray()).ToList();
+        var loaded = Baseline.FromPages(pages);
+
+        Assert.That(pages.Where(p => p.Length > Baseline.PageSize).Select(p => Baseline.FromPages([p]).Count), Is.EqualTo(new[] { 1 }),
+            "only the huge record's page is larger than a page, and it holds that record alone");
+        Assert.That(loaded.Count, Is.EqualTo(3));
+        Assert.That(loaded.ValuesOf("huge"), Is.EqualTo(huge));
+        Assert.That(loaded.ValuesOf("small-1"), Is.EqualTo("1"));
+        Assert.That(loaded.ValuesOf("small-2"), Is.EqualTo("2"));
+    }
+
+    [Test]
+    public void ToPagesFromPages_RecordLargerThanAPageFirstAndLast_RoundTrips()
+    {
+        var first = new string('a', Baseline.PageSize * 2);
+        var last = new string('z', Baseline.PageSize + 1);
+        var baseline = Baseline.From([new("first", first), new("middle", "m"), new("last", last)]);
+
+        var loaded = RoundTrip(baseline);
+
+        Assert.That(loaded.Count, Is.EqualTo(3));
+        Assert.That(loaded.ValuesOf("first"), Is.EqualTo(first));
+        Assert.That(loaded.ValuesOf("middle"), Is.EqualTo("m"));
+        Assert.That(loaded.ValuesOf("last"), Is.EqualTo(last));
+    }
+}
