@@ -359,6 +359,8 @@ public sealed class StateStoreTests
 
         Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'inventory'"), Is.GreaterThan(1));
         Assert.That(Scalar("SELECT MAX(length(bytes)) FROM baseline_pages WHERE entity = 'inventory'"), Is.LessThanOrEqualTo(Baseline.PageSize));
+        Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'inventory'"), Is.EqualTo(keys * (1L + 13 + 1 + 20)),
+            "each page is stored with its records only (a length, the key, a length and the values each), no slack");
         using var reopened = StateStore.Open(_temp.Path);
         var loaded = reopened.LoadBaseline("inventory");
         Assert.That(loaded.Count, Is.EqualTo(keys));
