@@ -25,11 +25,11 @@ public sealed class Baseline
     private byte[]? _tail;
     private int _tailUsed;
     private int _nextPageSize = 1 << 16;
-    private long[] _locations = new long[64];
-    private uint[] _hashes = new uint[64];
-    private byte[] _flags = new byte[64];
+    private long[] _locations;
+    private uint[] _hashes;
+    private byte[] _flags;
     private int _records;
-    private int[] _slots = new int[128];
+    private int[] _slots;
 
     /// <summary>The keys it holds.</summary>
     public int Count { get; private set; }
@@ -38,9 +38,9 @@ public sealed class Baseline
     public long JournalMark { get; internal set; }
 
     /// <summary>Builds a baseline from stored pages.</summary>
-    public static Baseline FromPages(IEnumerable<byte[]> pages)
+    public static Baseline FromPages(IReadOnlyList<byte[]> pages)
     {
-        var baseline = new Baseline();
+        var baseline = new Baseline(pages.Sum(CountRecords));
         foreach (var page in pages)
         {
             var pageIndex = baseline._pages.Count;
@@ -58,6 +58,21 @@ public sealed class Baseline
             }
         }
         return baseline;
+    }
+
+    /// <summary>An empty baseline.</summary>
+    public Baseline()
+        : this(64)
+    {
+    }
+
+    private Baseline(int capacity)
+    {
+        capacity = Math.Max(capacity, 64);
+        _locations = new long[capacity];
+        _hashes = new uint[capacity];
+        _flags = new byte[capacity];
+        _slots = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(capacity * 10L / 7 + 1))];
     }
 
     /// <summary>Builds a baseline from key → values pairs (tests, small entities).</summary>
@@ -245,6 +260,19 @@ public sealed class Baseline
     {
         _slots = new int[_slots.Length * 2];
         for (var r = 0; r < _records; r++) Place(r, _hashes[r]);
+    }
+
+    private static int CountRecords(byte[] page)
+    {
+        var count = 0;
+        for (var offset = 0; offset < page.Length; count++)
+        {
+            var keyLength = ReadLength(page, ref offset);
+            offset += keyLength;
+            var valuesLength = ReadLength(page, ref offset);
+            offset += valuesLength;
+        }
+        return count;
     }
 
     private static uint Hash(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key);

@@ -22,6 +22,8 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly FileStream _stream;
     private readonly ParquetWriter _writer;
     private readonly List<RowChunk> _pending = [];
+    private readonly Array?[] _columns;
+    private bool[]? _valid;
     private int _pendingRows;
     private bool _closed;
 
@@ -32,6 +34,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
         Path = path;
         TempPath = tempPath;
         _fields = fields;
+        _columns = new Array?[fields.Length];
         _stream = stream;
         _writer = writer;
     }
@@ -125,13 +128,10 @@ public sealed class SnapshotWriter : IAsyncDisposable
 
     private async Task<List<RowChunk>> FlushAsync(CancellationToken cancellationToken)
     {
-        var rows = new List<(RowChunk Chunk, int Row)>(_pendingRows);
+        var rows = 0;
         foreach (var chunk in _pending)
         {
-            for (var row = 0; row < chunk.Count; row++)
-            {
-                if (!chunk.HasConversionProblem(row)) rows.Add((chunk, row));
-            }
+            for (var row = 0; row < chunk.Count; row++) rows += chunk.HasConversionProblem(row) ? 0 : 1;
         }
         using var group = _writer.CreateRowGroup();
         for (var f = 0; f < _fields.Length; f++)
@@ -140,40 +140,68 @@ public sealed class SnapshotWriter : IAsyncDisposable
             switch (_schema.Fields[f].Kind)
             {
                 case FieldKind.Integer:
-                    await group.WriteAsync<long>(field, Column(rows, f, (c, r) => c.Integer(r, f)), null, null, cancellationToken);
+                    await group.WriteAsync<long>(field, Column(f, rows, (c, r) => c.Integer(r, f)), null, null, cancellationToken);
                     break;
                 case FieldKind.Number:
-                    await group.WriteAsync<decimal>(field, Column(rows, f, (c, r) => Math.Round(c.Number(r, f), 4)), null, null, cancellationToken);
+                    await group.WriteAsync<decimal>(field, Column(f, rows, (c, r) => Math.Round(c.Number(r, f), 4)), null, null, cancellationToken);
                     break;
                 case FieldKind.Date:
-                    await group.WriteAsync<DateOnly>(field, Column(rows, f, (c, r) => c.Date(r, f)), null, null, cancellationToken);
+                    await group.WriteAsync<DateOnly>(field, Column(f, rows, (c, r) => c.Date(r, f)), null, null, cancellationToken);
                     break;
                 case FieldKind.Flag:
-                    await group.WriteAsync<bool>(field, Column(rows, f, (c, r) => c.Flag(r, f)), null, null, cancellationToken);
+                    await group.WriteAsync<bool>(field, Column(f, rows, (c, r) => c.Flag(r, f)), null, null, cancellationToken);
                     break;
                 default:
-                    await group.WriteAsync<ReadOnlyMemory<char>>(field, rows.Select(e => e.Chunk.TextMemory(e.Row, f)).ToArray(), null, null, cancellationToken);
+                    await group.WriteAsync<ReadOnlyMemory<char>>(field, Column(f, rows, (c, r) => c.TextMemory(r, f)), null, null, cancellationToken);
                     break;
             }
         }
         Testing.CrashPoints.Hit("outbound.mid-snapshot");
         Testing.CrashPoints.Write("outbound.snapshot");
-        await group.WriteAsync<bool>(_isValid, rows.Select(e => e.Chunk.Valid[e.Row]).ToArray(), null, null, cancellationToken);
-        Rows += rows.Count;
+        var valid = Buffer(ref _valid, rows);
+        var i = 0;
+        foreach (var (chunk, row) in Included()) valid[i++] = chunk.Valid[row];
+        await group.WriteAsync<bool>(_isValid, valid.AsMemory(0, rows), null, null, cancellationToken);
+        Rows += rows;
         var written = new List<RowChunk>(_pending);
         _pending.Clear();
         _pendingRows = 0;
         return written;
     }
 
-    private static ReadOnlyMemory<T?> Column<T>(List<(RowChunk Chunk, int Row)> rows, int field, Func<RowChunk, int, T> value) where T : struct
+    /// <summary>The waiting rows that go into the snapshot (every row that converted).</summary>
+    private IEnumerable<(RowChunk Chunk, int Row)> Included()
     {
-        var values = new T?[rows.Count];
-        for (var i = 0; i < values.Length; i++)
+        foreach (var chunk in _pending)
         {
-            var (chunk, row) = rows[i];
-            if (chunk.HasValue(row, field)) values[i] = value(chunk, row);
+            for (var row = 0; row < chunk.Count; row++)
+            {
+                if (!chunk.HasConversionProblem(row)) yield return (chunk, row);
+            }
         }
-        return values;
+    }
+
+    /// <summary>A field's values for the row group, in a buffer reused from group to group.</summary>
+    private ReadOnlyMemory<T?> Column<T>(int field, int rows, Func<RowChunk, int, T> value) where T : struct
+    {
+        var values = (T?[]?)_columns[field];
+        values = Buffer(ref values, rows);
+        _columns[field] = values;
+        var i = 0;
+        foreach (var chunk in _pending)
+        {
+            for (var row = 0; row < chunk.Count; row++)
+            {
+                if (chunk.HasConversionProblem(row)) continue;
+                values[i++] = chunk.HasValue(row, field) ? value(chunk, row) : null;
+            }
+        }
+        return values.AsMemory(0, rows);
+    }
+
+    private static T[] Buffer<T>(ref T[]? buffer, int rows)
+    {
+        if (buffer is null || buffer.Length < rows) buffer = new T[Math.Max(rows, RowGroupSize)];
+        return buffer;
     }
 }
