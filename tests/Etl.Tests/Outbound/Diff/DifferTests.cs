@@ -304,6 +304,18 @@ public sealed class DifferTests
     }
 
     [Test]
+    public void Classify_NonAsciiKeys_MatchedAndRemovedByTheirText()
+    {
+        var portal = Portal(Inventory, Inv("Ä-1", "5", "7", "2", warehouse: "LAGER-Süd"), Inv("日本-2", "1", "1", "0"), Inv("Ø-3", "1", "1", "0"));
+
+        var diff = Run(Inventory, portal, [Inv("Ä-1", "5", "7", "2", warehouse: "LAGER-Süd"), Inv("日本-2", "2", "2", "0"), Inv("ä-1", "1", "1", "0", warehouse: "LAGER-Süd")]);
+
+        Assert.That(diff.Rows.Select(r => r.Kind), Is.EqualTo(new[] { ChangeKind.Unchanged, ChangeKind.Changed, ChangeKind.Added }));
+        Assert.That(diff.Removals, Is.EqualTo(new[] { Key("Ø-3", "MAIN") }));
+        Assert.That(EntityKey.Parts(diff.Rows[1].Values!), Is.EqualTo(new[] { "日本-2", "MAIN", "2" }));
+    }
+
+    [Test]
     public void Classify_KeysDifferingOnlyInCase_AreDifferentRecords()
     {
         var diff = Run(Inventory, Portal(Inventory, Inv("a-1", "5", "7", "2")), [Inv("A-1", "5", "7", "2")]);
