@@ -45,9 +45,10 @@ public sealed class StateStore : IDisposable
     /// <summary>A data root of an earlier version kept one row per key; those rows become journal entries, folded in by the next run.</summary>
     private void MigrateBaselineRows()
     {
-        using var exists = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'baseline'");
-        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return;
         using var transaction = _connection.BeginTransaction();
+        using var exists = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'baseline'");
+        exists.Transaction = transaction;
+        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return;
         using var move = Command("INSERT INTO baseline_journal (entity, key, vals) SELECT entity, key, vals FROM baseline ORDER BY entity, key; DROP TABLE baseline;");
         move.Transaction = transaction;
         move.ExecuteNonQuery();
