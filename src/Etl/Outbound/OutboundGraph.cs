@@ -18,7 +18,8 @@ namespace Etl.Outbound;
 /// payloads and the snapshot once <see cref="GuardViolation"/> says the entity may go on. A drop that repeats a key
 /// is classified a second time with its repeats known (all their rows invalid); the first pass's output is discarded.
 /// </summary>
-public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataRoot, IRunProgress? progress = null)
+/// <remarks>The baseline may still be loading when the graph starts: the drop is read meanwhile, the diff waits for it.</remarks>
+public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string dataRoot, IRunProgress? progress = null, StageTimes? times = null)
 {
     private const int Capacity = 2;
 
@@ -26,7 +27,7 @@ public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataR
     public EntityResult Result { get; private set; } = new(job.Schema.Name);
 
     /// <summary>Where the graph's time went, per stage (summed over its threads).</summary>
-    public StageTimes Times { get; } = new();
+    public StageTimes Times { get; } = times ?? new();
 
     /// <summary>Reads the source (twice when it repeats a key) and stages payloads and snapshot.</summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
@@ -35,7 +36,7 @@ public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataR
         if (repeats is null) return (payloads, snapshot);
         payloads.Dispose();
         await snapshot.DisposeAsync();
-        baseline.ClearSeen();
+        (await baseline).ClearSeen();
         Result = new EntityResult(job.Schema.Name);
         (payloads, snapshot, _) = await PassAsync(repeats, cancellationToken);
         return (payloads, snapshot);
@@ -46,7 +47,8 @@ public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataR
         var schema = job.Schema;
         var report = progress ?? NoProgress.Instance;
         report.Stage(schema.Name, "diff", job.Source.Length);
-        var differ = new Differ(schema, baseline, job.Tolerances, job.FullResync, knownRepeats);
+        Differ? differ = null;
+        async Task<Differ> Differ() => differ ??= new Differ(schema, await baseline, job.Tolerances, job.FullResync, knownRepeats);
         var pool = new RowChunkPool(schema);
         var payloads = new StagedPayloads(Path.Combine(dataRoot, "outbox"), schema, job.RunId, job.Source.AsOf, job.BatchSize);
         var snapshot = await SnapshotWriter.CreateAsync(schema, SnapshotWriter.PathFor(dataRoot, schema.Name, job.RunId, job.RunStart), cancellationToken);
@@ -55,13 +57,17 @@ public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataR
             var options = new ExecutionDataflowBlockOptions { BoundedCapacity = Capacity, CancellationToken = cancellationToken };
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             var kinds = new ChangeKind[RowChunk.Capacity];
-            var diff = new TransformBlock<RowChunk, (RowChunk Chunk, List<ChangeRecord> Changes)>(chunk => Times.Time("diff", () =>
+            var diff = new TransformBlock<RowChunk, (RowChunk Chunk, List<ChangeRecord> Changes)>(async chunk =>
             {
-                var changes = new List<ChangeRecord>();
-                differ.Classify(chunk, kinds, changes);
-                Count(chunk, kinds);
-                return (chunk, changes);
-            }), options);
+                var classifier = await Differ();
+                return Times.Time("diff", () =>
+                {
+                    var changes = new List<ChangeRecord>();
+                    classifier.Classify(chunk, kinds, changes);
+                    Count(chunk, kinds);
+                    return (chunk, changes);
+                });
+            }, options);
             long reported = 0;
             var write = new TransformBlock<(RowChunk Chunk, List<ChangeRecord> Changes), List<ChangeRecord>>(async classified =>
             {
@@ -81,14 +87,14 @@ public sealed class OutboundGraph(EntityJob job, Baseline baseline, string dataR
             await stage.Completion;
             await reading; // a broken drop, once what was queued has drained
 
-            var removals = differ.Removals();
+            var removals = (await Differ()).Removals();
             Result.Removed = removals.Count;
             payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
             payloads.Complete();
             var started = Stopwatch.GetTimestamp();
             await snapshot.CompleteAsync(cancellationToken);
             Times.Add("snapshot", started);
-            return (payloads, snapshot, differ.Repeats);
+            return (payloads, snapshot, differ!.Repeats);
         }
         catch
         {

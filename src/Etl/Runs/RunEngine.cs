@@ -142,14 +142,14 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             return new EntityResult(schema.Name) { Status = EntityStatus.Failed, Reason = e.Message };
         }
 
-        var loading = System.Diagnostics.Stopwatch.GetTimestamp();
-        var baseline = state.LoadBaseline(schema.Name);
-        var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), baseline, DataRoot, progress);
-        graph.Times.Add("baseline load", loading);
+        var times = new StageTimes();
+        var loading = Task.Run(() => times.Time("baseline load", () => state.LoadBaseline(schema.Name)), cancellationToken);
+        var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), loading, DataRoot, progress, times);
         var result = graph.Result;
         try
         {
             var (payloads, snapshot) = await graph.RunAsync(cancellationToken);
+            var baseline = await loading;
             result = graph.Result;
             using (payloads)
             await using (snapshot)

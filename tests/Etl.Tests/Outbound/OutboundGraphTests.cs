@@ -70,7 +70,7 @@ public sealed partial class OutboundGraphTests
     {
         var baseline = _state.LoadBaseline(schema.Name);
         var job = new EntityJob(schema, new CsvDropSource(schema, drop), RunId, RunStart, batchSize, new Dictionary<string, decimal>(), guards ?? DefaultGuards, fullResync);
-        var graph = new OutboundGraph(job, baseline, _temp.Path);
+        var graph = new OutboundGraph(job, Task.FromResult(baseline), _temp.Path);
         var (payloads, snapshot) = await graph.RunAsync(CancellationToken.None);
         _payloads.Add(payloads);
         _snapshots.Add(snapshot);
@@ -297,7 +297,7 @@ public sealed partial class OutboundGraphTests
         var baseline = _state.LoadBaseline("inventory");
         var job = new EntityJob(InventoryEntity.Schema, new CsvDropSource(InventoryEntity.Schema, drop), RunId, RunStart, 1000, new Dictionary<string, decimal>(), DefaultGuards, false);
 
-        var e = Assert.ThrowsAsync<DropFileException>(() => new OutboundGraph(job, baseline, _temp.Path).RunAsync(CancellationToken.None));
+        var e = Assert.ThrowsAsync<DropFileException>(() => new OutboundGraph(job, Task.FromResult(baseline), _temp.Path).RunAsync(CancellationToken.None));
 
         Assert.That(e!.Line, Is.EqualTo(3));
         Assert.That(_temp.Files("outbox"), Is.Empty);
