@@ -8,9 +8,11 @@ namespace Etl.State;
 /// (UTF-8, fields joined with a unit separator) packed into large byte pages, found through an open-addressing hash
 /// index. A million inventory keys take about 60 MB and load in tens of milliseconds; no object per key.
 /// <para>
-/// A record in a page is: varint key length, key bytes, varint values length, values bytes. The pages are what
-/// state/etl.db stores (see <see cref="StateStore"/>). While a run diffs, <see cref="MarkSeen"/> notes the keys its
-/// drop carries; the others are the removals.
+/// A record in a page is: varint key length, key bytes, varint (values length + 1), values bytes; a 0 instead of the
+/// values length is a tombstone (the key was removed). The pages are what state/etl.db stores (see
+/// <see cref="StateStore"/>): a full set, then the changes of later runs as further pages, read in order, until a
+/// run writes a full set again (<see cref="ShouldCompact"/>). While a run diffs, <see cref="MarkSeen"/> notes the keys
+/// its drop carries; the others are the removals.
 /// </para>
 /// </summary>
 public sealed class Baseline
@@ -20,6 +22,7 @@ public sealed class Baseline
 
     private const byte Seen = 1;
     private const byte Deleted = 2;
+    private const byte Changed = 4;
 
     private readonly List<byte[]> _pages = [];
     private byte[]? _tail;
@@ -30,6 +33,7 @@ public sealed class Baseline
     private byte[] _flags;
     private int _records;
     private int[] _slots;
+    private readonly List<int> _changed = [];
 
     /// <summary>The keys it holds.</summary>
     public int Count { get; private set; }
@@ -37,7 +41,16 @@ public sealed class Baseline
     /// <summary>The journal position this baseline includes (see <see cref="StateStore"/>).</summary>
     public long JournalMark { get; internal set; }
 
-    /// <summary>Builds a baseline from stored pages.</summary>
+    /// <summary>How many pages state/etl.db holds for it.</summary>
+    public int StoredPages { get; private set; }
+
+    /// <summary>How many bytes those pages hold.</summary>
+    public long StoredBytes { get; private set; }
+
+    /// <summary>Whether keys were set or removed since it was loaded or stored.</summary>
+    public bool HasChanges => _changed.Count > 0;
+
+    /// <summary>Builds a baseline from stored pages, in order (a later record of a key replaces or removes the earlier one).</summary>
     public static Baseline FromPages(IReadOnlyList<byte[]> pages)
     {
         var baseline = new Baseline(pages.Sum(CountRecords));
@@ -52,11 +65,17 @@ public sealed class Baseline
                 var keyLength = ReadLength(page, ref offset);
                 var key = page.AsSpan(offset, keyLength);
                 offset += keyLength;
-                var valuesLength = ReadLength(page, ref offset);
-                offset += valuesLength;
-                baseline.Insert(key, Hash(key), Location(pageIndex, start));
+                var tag = ReadLength(page, ref offset);
+                offset += Math.Max(tag - 1, 0);
+                var hash = Hash(key);
+                var record = baseline.Lookup(key, hash);
+                if (tag == 0) baseline.Remove(record, noteChange: false);
+                else if (record >= 0) baseline.Replace(record, Location(pageIndex, start));
+                else baseline.Insert(hash, Location(pageIndex, start));
             }
         }
+        baseline.StoredPages = pages.Count;
+        baseline.StoredBytes = pages.Sum(p => (long)p.Length);
         return baseline;
     }
 
@@ -111,7 +130,7 @@ public sealed class Baseline
         var (page, offset) = Split(_locations[record]);
         var keyLength = ReadLength(page, ref offset);
         offset += keyLength;
-        var length = ReadLength(page, ref offset);
+        var length = ReadLength(page, ref offset) - 1;
         return page.AsSpan(offset, length);
     }
 
@@ -145,16 +164,8 @@ public sealed class Baseline
         var keyBytes = Encoding.UTF8.GetBytes(key);
         var hash = Hash(keyBytes);
         var record = Lookup(keyBytes, hash);
-        if (values is null)
-        {
-            if (record >= 0 && (_flags[record] & Deleted) == 0)
-            {
-                _flags[record] |= Deleted;
-                Count--;
-            }
-            return;
-        }
-        Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record);
+        if (values is null) Remove(record);
+        else Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record);
     }
 
     /// <summary>The keys not marked seen, as text.</summary>
@@ -176,14 +187,42 @@ public sealed class Baseline
     }
 
     /// <summary>The live records packed into pages of at most <see cref="PageSize"/> bytes (unless one record is larger).</summary>
-    public IEnumerable<ReadOnlyMemory<byte>> ToPages()
+    public IEnumerable<ReadOnlyMemory<byte>> ToPages() => Pack(Enumerable.Range(0, _records).Where(r => (_flags[r] & Deleted) == 0));
+
+    /// <summary>The keys set or removed since it was loaded or stored (removed ones as tombstones), packed into pages.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> ChangedPages() => Pack(_changed);
+
+    /// <summary>
+    /// Whether storing should write every live record afresh rather than add the changes: when the stored pages plus
+    /// the changes would be more than twice what the live records take.
+    /// </summary>
+    public bool ShouldCompact()
+    {
+        long live = 0, changed = 0;
+        for (var r = 0; r < _records; r++)
+        {
+            if ((_flags[r] & Deleted) == 0) live += StoredSize(r);
+            if ((_flags[r] & Changed) != 0) changed += StoredSize(r);
+        }
+        return StoredPages == 0 || StoredBytes + changed > 2 * live;
+    }
+
+    /// <summary>Notes that the pages written (all of them, or the changes added) are stored.</summary>
+    public void MarkStored(bool compacted, int pages, long bytes)
+    {
+        StoredPages = (compacted ? 0 : StoredPages) + pages;
+        StoredBytes = (compacted ? 0 : StoredBytes) + bytes;
+        foreach (var r in _changed) _flags[r] &= unchecked((byte)~Changed);
+        _changed.Clear();
+    }
+
+    private IEnumerable<ReadOnlyMemory<byte>> Pack(IEnumerable<int> records)
     {
         var page = new byte[PageSize];
         var used = 0;
-        for (var r = 0; r < _records; r++)
+        foreach (var r in records)
         {
-            if ((_flags[r] & Deleted) != 0) continue;
-            var size = RecordSize(KeyBytes(r).Length, ValueBytes(r).Length);
+            var size = StoredSize(r);
             if (used + size > page.Length && used > 0)
             {
                 yield return page.AsMemory(0, used);
@@ -194,9 +233,38 @@ public sealed class Baseline
             {
                 page = new byte[size];
             }
-            used = WriteRecord(page, used, KeyBytes(r), ValueBytes(r));
+            used = (_flags[r] & Deleted) != 0 ? WriteTombstone(page, used, KeyBytes(r)) : WriteRecord(page, used, KeyBytes(r), ValueBytes(r));
         }
         if (used > 0) yield return page.AsMemory(0, used);
+    }
+
+    private int StoredSize(int record)
+    {
+        var key = KeyBytes(record).Length;
+        var tag = (_flags[record] & Deleted) != 0 ? 0 : ValueBytes(record).Length + 1;
+        return LengthSize(key) + key + LengthSize(tag) + Math.Max(tag - 1, 0);
+    }
+
+    private void Remove(int record, bool noteChange = true)
+    {
+        if (record < 0 || (_flags[record] & Deleted) != 0) return;
+        _flags[record] |= Deleted;
+        Count--;
+        if (noteChange) NoteChanged(record);
+    }
+
+    private void Replace(int record, long location)
+    {
+        if ((_flags[record] & Deleted) != 0) Count++;
+        _locations[record] = location;
+        _flags[record] &= unchecked((byte)~Deleted);
+    }
+
+    private void NoteChanged(int record)
+    {
+        if ((_flags[record] & Changed) != 0) return;
+        _flags[record] |= Changed;
+        _changed.Add(record);
     }
 
     private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> values, uint hash, int existing)
@@ -211,17 +279,12 @@ public sealed class Baseline
         }
         var location = Location(_pages.Count - 1, _tailUsed);
         _tailUsed = WriteRecord(_tail, _tailUsed, key, values);
-        if (existing >= 0)
-        {
-            if ((_flags[existing] & Deleted) != 0) Count++;
-            _locations[existing] = location;
-            _flags[existing] &= unchecked((byte)~Deleted);
-            return;
-        }
-        Insert(key, hash, location);
+        if (existing >= 0) Replace(existing, location);
+        else existing = Insert(hash, location);
+        NoteChanged(existing);
     }
 
-    private void Insert(ReadOnlySpan<byte> key, uint hash, long location)
+    private int Insert(uint hash, long location)
     {
         if (_records == _locations.Length)
         {
@@ -235,6 +298,7 @@ public sealed class Baseline
         _hashes[record] = hash;
         Count++;
         Place(record, hash);
+        return record;
     }
 
     private int Lookup(ReadOnlySpan<byte> key, uint hash)
@@ -269,8 +333,8 @@ public sealed class Baseline
         {
             var keyLength = ReadLength(page, ref offset);
             offset += keyLength;
-            var valuesLength = ReadLength(page, ref offset);
-            offset += valuesLength;
+            var tag = ReadLength(page, ref offset);
+            offset += Math.Max(tag - 1, 0);
         }
         return count;
     }
@@ -281,15 +345,24 @@ public sealed class Baseline
 
     private (byte[] Page, int Offset) Split(long location) => (_pages[(int)(location >> 32)], (int)location);
 
-    private static int RecordSize(int keyLength, int valuesLength) => 10 + keyLength + valuesLength;
+    private static int RecordSize(int keyLength, int valuesLength) => LengthSize(keyLength) + keyLength + LengthSize(valuesLength + 1) + valuesLength;
+
+    private static int LengthSize(int length) => length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x200000 ? 3 : length < 0x10000000 ? 4 : 5;
 
     private static int WriteRecord(byte[] page, int offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> values)
     {
         offset = WriteLength(page, offset, key.Length);
         key.CopyTo(page.AsSpan(offset));
-        offset = WriteLength(page, offset + key.Length, values.Length);
+        offset = WriteLength(page, offset + key.Length, values.Length + 1);
         values.CopyTo(page.AsSpan(offset));
         return offset + values.Length;
+    }
+
+    private static int WriteTombstone(byte[] page, int offset, ReadOnlySpan<byte> key)
+    {
+        offset = WriteLength(page, offset, key.Length);
+        key.CopyTo(page.AsSpan(offset));
+        return WriteLength(page, offset + key.Length, 0);
     }
 
     private static int WriteLength(byte[] page, int offset, int length)

@@ -100,7 +100,9 @@ public sealed class StateStore : IDisposable
     /// <summary>
     /// Advances an entity's baseline after a run published its payloads: applies the run's changes, then whatever the
     /// journal gained since the baseline was loaded (a refusal noted meanwhile wins, so its key is sent again), and
-    /// stores the result in one transaction that also clears the journal entries it folded in.
+    /// stores the result in one transaction that also clears the journal entries it folded in. Usually only the
+    /// changed keys are written, as further pages; when those pages would make up half of what is stored, every
+    /// live key is written afresh instead.
     /// </summary>
     public void AdvanceBaseline(string entity, Baseline baseline, IReadOnlyList<BaselineChange> changes)
     {
@@ -108,25 +110,30 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             var through = ApplyJournal(entity, baseline, baseline.JournalMark);
-            if (changes.Count == 0 && through == 0) return;
+            if (!baseline.HasChanges && through == 0) return;
+            var compact = baseline.ShouldCompact();
             using var transaction = _connection.BeginTransaction();
-            using (var delete = Command("DELETE FROM baseline_pages WHERE entity = $entity", ("$entity", entity)))
+            if (compact)
             {
+                using var delete = Command("DELETE FROM baseline_pages WHERE entity = $entity", ("$entity", entity));
                 delete.Transaction = transaction;
                 delete.ExecuteNonQuery();
             }
+            var (pages, stored) = (0, 0L);
             using (var insert = Command("INSERT INTO baseline_pages (entity, page, bytes) VALUES ($entity, $page, $bytes)",
                 ("$entity", entity), ("$page", 0), ("$bytes", Array.Empty<byte>())))
             {
                 insert.Transaction = transaction;
-                var number = 0;
-                foreach (var page in baseline.ToPages())
+                var number = compact ? 0 : baseline.StoredPages;
+                foreach (var page in compact ? baseline.ToPages() : baseline.ChangedPages())
                 {
                     insert.Parameters["$page"].Value = number++;
                     var bytes = insert.Parameters["$bytes"];
                     bytes.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(page, out var segment) && segment.Offset == 0 ? segment.Array : page.ToArray();
                     bytes.Size = page.Length;
                     insert.ExecuteNonQuery();
+                    pages++;
+                    stored += page.Length;
                 }
             }
             using (var clear = Command("DELETE FROM baseline_journal WHERE entity = $entity AND seq <= $through", ("$entity", entity), ("$through", through)))
@@ -135,6 +142,7 @@ public sealed class StateStore : IDisposable
                 clear.ExecuteNonQuery();
             }
             transaction.Commit();
+            baseline.MarkStored(compact, pages, stored);
             baseline.JournalMark = through;
         }
     }

@@ -192,7 +192,7 @@ public sealed class StateStoreTests
     }
 
     [Test]
-    public void AdvanceBaseline_TwoRuns_SecondStartsFromTheFirstsPages()
+    public void AdvanceBaseline_TwoRuns_SecondAddsItsChangesAsAPage()
     {
         using var store = StateStore.Open(_temp.Path);
         store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
@@ -200,7 +200,31 @@ public sealed class StateStoreTests
         store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("B", null), new BaselineChange("C", "3")]);
 
         Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }));
-        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.EqualTo(1));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.EqualTo(2), "the first run's page, then the second's changes (B's tombstone, C)");
+    }
+
+    [Test]
+    public void AdvanceBaseline_SmallChanges_OnlyTheChangesWrittenUntilTheyOutweighTheKeys()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(0, 1000).Select(i => new BaselineChange($"K{i:D4}", "100"))]);
+        var full = Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'");
+
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(0, 50).Select(i => new BaselineChange($"K{i:D4}", "200"))]);
+
+        Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThan(full * 11 / 10), "5% changed: only they are added");
+        for (var run = 0; run < 30; run++)
+        {
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(run * 30, 100).Select(i => new BaselineChange($"K{i % 1000:D4}", $"{run}"))]);
+            Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThanOrEqualTo(full * 2 + 2000), $"run {run}: the pages are written afresh before the changes outweigh the keys");
+        }
+        var expected = Enumerable.Range(0, 1000).ToDictionary(i => $"K{i:D4}", i => i < 50 ? "200" : "100");
+        for (var run = 0; run < 30; run++)
+        {
+            foreach (var i in Enumerable.Range(run * 30, 100)) expected[$"K{i % 1000:D4}"] = $"{run}";
+        }
+        using var reopened = StateStore.Open(_temp.Path);
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(expected));
     }
 
     [Test]
