@@ -61,11 +61,13 @@ public sealed class ErpGatewayTests
         Assert.That(customers.Keys, Is.EquivalentTo(new[] { "ACC-1", "ACC-2" }));
     }
 
+    private async Task<ErpWriteResult> WriteAsync(ErpWrite write) => (await _erp.WriteAsync([write], CancellationToken.None)).Single();
+
     [Test]
     public async Task Link_OrderWithoutReference_SetsItOnceOnly()
     {
-        Assert.That(await _erp.LinkAsync("SO-1", "P-1", CancellationToken.None), Is.True);
-        Assert.That(await _erp.LinkAsync("SO-1", "P-2", CancellationToken.None), Is.False, "an order with a reference keeps it");
+        Assert.That((await WriteAsync(new ErpLink("SO-1", "P-1"))).Done, Is.True);
+        Assert.That(await WriteAsync(new ErpLink("SO-1", "P-2")), Is.EqualTo(new ErpWriteResult(false, "SO-1", false, null)), "an order with a reference keeps it");
         var linked = await _erp.OrdersByPortalIdAsync(["P-1", "P-2"], CancellationToken.None);
         Assert.That(linked.Select(o => o.ErpOrderNo), Is.EqualTo(new[] { "SO-1" }));
     }
@@ -75,9 +77,9 @@ public sealed class ErpGatewayTests
     {
         var order = new NewErpOrder("P-8", "C-1", "PO-1", "EUR", new DateOnly(2026, 11, 30), 12.5m, [new ErpOrderLine(1, "A-1", 5, 2.5m)]);
 
-        var (number, created) = await _erp.CreateAsync(order, CancellationToken.None);
+        var written = await WriteAsync(new ErpCreate(order));
 
-        Assert.That((number, created), Is.EqualTo(("WEB-000008", true)));
+        Assert.That(written, Is.EqualTo(new ErpWriteResult(true, "WEB-000008", true, null)));
         var stored = (await _erp.OrdersByPortalIdAsync(["P-8"], CancellationToken.None)).Single();
         Assert.That(stored, Is.EqualTo(stored with { ErpOrderNo = "WEB-000008", CustomerNo = "C-1", CustomerPo = "PO-1", Status = "OPEN" }));
         Assert.That(stored.Lines, Is.EqualTo(new[] { new ErpOrderLine(1, "A-1", 5, 2.5m) }));
@@ -88,10 +90,10 @@ public sealed class ErpGatewayTests
     {
         var order = new NewErpOrder("P-8", "C-1", null, "EUR", new DateOnly(2026, 11, 30), 0m, []);
 
-        var first = await _erp.CreateAsync(order, CancellationToken.None);
-        var second = await _erp.CreateAsync(order, CancellationToken.None);
+        var first = await WriteAsync(new ErpCreate(order));
+        var second = await WriteAsync(new ErpCreate(order));
 
-        Assert.That(second, Is.EqualTo((first.ErpOrderNo, false)));
+        Assert.That(second, Is.EqualTo(new ErpWriteResult(true, first.ErpOrderNo, false, null)));
         Assert.That(await _erp.OrdersByPortalIdAsync(["P-8"], CancellationToken.None), Has.Count.EqualTo(1));
     }
 }
