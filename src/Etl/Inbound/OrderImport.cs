@@ -30,7 +30,7 @@ public sealed class OrderImport(IPortalOrders portal, ErpGateway erp, OrderLedge
     public async Task<OrderImportResult> RunAsync(string runId, PullWindow window, CancellationToken cancellationToken)
     {
         var timings = new ImportTimings(clock);
-        var result = new OrderImportResult();
+        var result = new OrderImportResult { Timings = timings };
         var ledgerWriter = new LedgerWriter(ledger, timings.Ledger);
         var run = new ImportRun(runId, result, timings, ledgerWriter, clock, logger);
         var backUpdater = new BackUpdater(portal, run);

@@ -122,6 +122,9 @@ public sealed class OrderImportTests
         Assert.That(portal.BackUpdates.Select(b => b.Item1), Is.EquivalentTo(pages.SelectMany(p => p).Select(o => o.Id)), "each order exactly once");
         Assert.That(uncommitted, Is.Empty, "no back-update before its ERP order was committed");
         Assert.That(_ledger.Checkpoint, Is.EqualTo(Window.ToUtc));
+        var timings = result.Timings!;
+        Assert.That((timings.Pull.Count, timings.BackUpdates.Count, timings.Http.Count, timings.ErpTransactions), Is.EqualTo((3, 300, 303, 3)), "one transaction per page");
+        Assert.That(timings.LookupQueries, Is.InRange(3, 3 * 8), "a few lookup queries per page, not one per order");
     }
 
     [Test]
