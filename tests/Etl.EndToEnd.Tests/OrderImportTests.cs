@@ -157,17 +157,7 @@ public sealed class OrderImportTests
         foreach (var i in new[] { 0, 99, 149 }) Assert.That(await _portal.ErpNumberOfAsync($"P-{i:D3}"), Is.EqualTo(ErpOrdersOf($"P-{i:D3}").Single()));
     }
 
-    private List<string> Ledger(string sql)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataPath, "state", "etl.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var result = new List<string>();
-        while (reader.Read()) result.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        return result;
-    }
+    private List<string> Ledger(string sql) => ErpFixture.ColumnOfFile(Path.Combine(DataPath, "state", "etl.db"), sql);
 
     [Test]
     public async Task Run_RateLimitsLocksAnd503s_StillImportEveryOrder()
