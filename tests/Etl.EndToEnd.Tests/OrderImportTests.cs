@@ -130,7 +130,34 @@ public sealed class OrderImportTests
         Assert.That(Orders()["pulled"]!.GetValue<int>(), Is.EqualTo(250));
         Assert.That(Orders()["created"]!.GetValue<int>(), Is.EqualTo(250));
         Assert.That(ErpFixture.Column(DataPath, "SELECT count(DISTINCT portal_order_id) || '/' || count(*) FROM sales_orders WHERE source = 'portal'"), Is.EqualTo(new[] { "251/251" }));
+        var puts = (await _portal.GetAsync("sandbox/requests"))["requests"]!["PUT /api/v1/orders/{id}/erp-reference"]!;
+        Assert.That(puts.ToJsonString(), Is.EqualTo("""{"200":250}"""), "the back-updates, run side by side, each happened exactly once");
+        Assert.That(Ledger("SELECT count(DISTINCT portal_order_id) || '/' || count(*) FROM order_trail WHERE decision = 'back_updated'"), Is.EqualTo(new[] { "250/250" }));
+        foreach (var i in new[] { 0, 99, 100, 249 }) Assert.That(await _portal.ErpNumberOfAsync($"P-{i:D3}"), Is.EqualTo(ErpOrdersOf($"P-{i:D3}").Single()));
     }
+
+    [Test]
+    public async Task Run_KilledInsideAPageTransaction_LeavesNothingOfThePageAndTheNextRunCreatesEachOnce()
+    {
+        await SeedAsync([.. Enumerable.Range(0, 150).Select(i => Order($"P-{i:D3}", po: $"PO-{i}"))]);
+
+        var crashed = RunWith(new Dictionary<string, string> { ["ETL_TEST_CRASH_AT"] = "orders.mid-erp-group" });
+        Assert.That(crashed.ExitCode, Is.Not.EqualTo(0), crashed.ToString());
+        Assert.That(ErpFixture.Column(DataPath, "SELECT count(*) FROM sales_orders WHERE source = 'portal'"), Is.EqualTo(new[] { "1" }),
+            "only SO-9: the first page's orders were inserted but never committed");
+        Assert.That(ErpFixture.Column(DataPath, "SELECT count(*) FROM sales_order_lines"), Is.EqualTo(new[] { "1" }), "SO-9's line and no other");
+        Assert.That((await _portal.GetAsync("sandbox/requests"))["requests"]!["PUT /api/v1/orders/{id}/erp-reference"], Is.Null, "no back-update of an uncommitted order");
+
+        var healed = Run();
+
+        Assert.That(healed.ExitCode, Is.EqualTo(0), healed.ToString());
+        Assert.That(Orders()["created"]!.GetValue<int>(), Is.EqualTo(150));
+        Assert.That(ErpFixture.Column(DataPath, "SELECT count(DISTINCT portal_order_id) || '/' || count(*) FROM sales_orders WHERE source = 'portal'"), Is.EqualTo(new[] { "151/151" }));
+        Assert.That(ErpFixture.Column(DataPath, "SELECT count(*) FROM sales_order_lines"), Is.EqualTo(new[] { "151" }));
+        foreach (var i in new[] { 0, 99, 149 }) Assert.That(await _portal.ErpNumberOfAsync($"P-{i:D3}"), Is.EqualTo(ErpOrdersOf($"P-{i:D3}").Single()));
+    }
+
+    private List<string> Ledger(string sql) => ErpFixture.ColumnOfFile(Path.Combine(DataPath, "state", "etl.db"), sql);
 
     [Test]
     public async Task Run_RateLimitsLocksAnd503s_StillImportEveryOrder()

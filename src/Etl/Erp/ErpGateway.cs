@@ -5,9 +5,10 @@ namespace Etl.Erp;
 
 /// <summary>
 /// The order import's reads and writes of the ERP, batched: one query per chunk of a page's ids, never one per
-/// order. The same ADO.NET code serves the embedded SQLite ERP and SQL Server.
+/// order; a page's writes in one transaction (ErpGateway.Writes.cs). The same ADO.NET code serves the embedded
+/// SQLite ERP and SQL Server.
 /// </summary>
-public sealed class ErpGateway(DbConnection connection, ErpSql sql, string orderNumberPrefix) : IAsyncDisposable
+public sealed partial class ErpGateway(DbConnection connection, ErpSql sql, string orderNumberPrefix) : IAsyncDisposable
 {
     private long _readQueries;
 
@@ -50,49 +51,6 @@ public sealed class ErpGateway(DbConnection connection, ErpSql sql, string order
     public Task<List<ErpOrder>> UnlinkedOrdersByPoAsync(IEnumerable<string> purchaseOrders, CancellationToken cancellationToken) =>
         OrdersAsync(purchaseOrders, sql.UnlinkedOrdersByPo, cancellationToken);
 
-    /// <summary>Writes the portal reference into an order without one; false when it has one already.</summary>
-    public async Task<bool> LinkAsync(string erpOrderNo, string portalOrderId, CancellationToken cancellationToken)
-    {
-        await using var command = Command(sql.Link, ("@portal", portalOrderId), ("@number", erpOrderNo));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    /// <summary>
-    /// Creates the order, header and lines in one transaction with the reference; when an order with this
-    /// reference exists already (a crash healed, a race), returns its number instead of creating another.
-    /// </summary>
-    public async Task<(string ErpOrderNo, bool Created)> CreateAsync(NewErpOrder order, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var existing = Command(sql.OrderOfPortalId, ("@portal", order.PortalOrderId)))
-        {
-            existing.Transaction = transaction;
-            if (await existing.ExecuteScalarAsync(cancellationToken) is string number) return (number, false);
-        }
-        string next;
-        await using (var highest = Command(sql.HighestNumber, ("@prefix", orderNumberPrefix)))
-        {
-            highest.Transaction = transaction;
-            var max = await highest.ExecuteScalarAsync(cancellationToken) as string;
-            var sequence = max is null ? 0 : int.Parse(max[orderNumberPrefix.Length..], CultureInfo.InvariantCulture);
-            next = orderNumberPrefix + (sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
-        }
-        await using (var header = Command(sql.InsertOrder, ("@number", next), ("@customer", order.CustomerNo), ("@po", (object?)order.CustomerPo ?? DBNull.Value),
-            ("@portal", order.PortalOrderId), ("@currency", order.Currency), ("@date", order.OrderDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("@total", order.Total)))
-        {
-            header.Transaction = transaction;
-            await header.ExecuteNonQueryAsync(cancellationToken);
-        }
-        foreach (var line in order.Lines)
-        {
-            await using var insert = Command(sql.InsertLine, ("@number", next), ("@line", line.LineNo), ("@sku", line.Sku), ("@qty", line.Qty), ("@price", line.UnitPrice));
-            insert.Transaction = transaction;
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return (next, true);
-    }
-
     /// <inheritdoc />
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 
@@ -114,13 +72,18 @@ public sealed class ErpGateway(DbConnection connection, ErpSql sql, string order
         return [.. headers.Select(h => new ErpOrder(h.No, h.Customer, h.Po, h.Portal, h.Status, lines.GetValueOrDefault(h.No) ?? []))];
     }
 
-    private async IAsyncEnumerable<DbDataReader> QueryChunksAsync(IEnumerable<string> keys, Func<int, string> text,
+    private IAsyncEnumerable<DbDataReader> QueryChunksAsync(IEnumerable<string> keys, Func<int, string> text, CancellationToken cancellationToken) =>
+        QueryChunksAsync(keys, text, null, cancellationToken);
+
+    // Outside a transaction these are the lookups, counted in ReadQueries; inside one they belong to a write.
+    private async IAsyncEnumerable<DbDataReader> QueryChunksAsync(IEnumerable<string> keys, Func<int, string> text, DbTransaction? transaction,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(ErpSql.ChunkSize))
         {
             await using var command = Command(text(chunk.Length), [.. chunk.Select((k, i) => ("@p" + i, (object?)k))]);
-            Interlocked.Increment(ref _readQueries);
+            command.Transaction = transaction;
+            if (transaction is null) Interlocked.Increment(ref _readQueries);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) yield return reader;
         }

@@ -41,8 +41,9 @@ public sealed class ErpSql(bool sqlServer)
     /// <summary>Writes the reference into an order that has none.</summary>
     public string Link => $"UPDATE {T("sales_orders")} SET portal_order_id = @portal WHERE erp_order_no = @number AND portal_order_id IS NULL";
 
-    /// <summary>The order already created for a portal order, if any (checked inside the create transaction).</summary>
-    public string OrderOfPortalId => $"SELECT erp_order_no FROM {T("sales_orders")} WHERE portal_order_id = @portal";
+    /// <summary>The orders already carrying these portal order ids, if any (checked again inside the write transaction).</summary>
+    public string ReferencesOf(int count) =>
+        $"SELECT erp_order_no, portal_order_id FROM {T("sales_orders")} WHERE portal_order_id IN ({InList(count)})";
 
     /// <summary>The highest number with the integration's prefix.</summary>
     public string HighestNumber => sqlServer

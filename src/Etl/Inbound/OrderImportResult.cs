@@ -8,6 +8,9 @@ public sealed class OrderImportResult
     /// <summary>One outcome per distinct order, plus back-updates.</summary>
     public OrderCounts Counts { get; } = new();
 
+    /// <summary>Where the import's time went (also logged as "orders: timings").</summary>
+    public ImportTimings? Timings { get; set; }
+
     /// <summary>Why the pull failed, if it did (the checkpoint stayed).</summary>
     public string? PullFailure { get; set; }
 

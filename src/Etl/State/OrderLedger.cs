@@ -4,7 +4,8 @@ namespace Etl.State;
 
 /// <summary>
 /// The order import's state in state/etl.db: the pull checkpoint, the review queue, back-updates parked for a
-/// later run, and the trail of every decision (which run decided what about which order).
+/// later run, and the trail of every decision (which run decided what about which order). Changes go one at a time
+/// or in batches of one transaction each (<see cref="Apply"/>).
 /// </summary>
 public sealed class OrderLedger : IDisposable
 {
@@ -63,27 +64,11 @@ public sealed class OrderLedger : IDisposable
     }
 
     /// <summary>Holds an order for review (or updates why it is held).</summary>
-    public void HoldForReview(string portalOrderId, string reason, string detail, string? erpOrderNo, string runId, DateTimeOffset at)
-    {
-        lock (_gate)
-        {
-            using var command = Command("""
-                INSERT INTO order_review (portal_order_id, reason, detail, erp_order_no, run_id, held_at) VALUES ($id, $reason, $detail, $erp, $run, $at)
-                ON CONFLICT (portal_order_id) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, erp_order_no = excluded.erp_order_no, run_id = excluded.run_id
-                """, ("$id", portalOrderId), ("$reason", reason), ("$detail", detail), ("$erp", (object?)erpOrderNo ?? DBNull.Value), ("$run", runId), ("$at", at.UtcDateTime.ToString("O")));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void HoldForReview(string portalOrderId, string reason, string detail, string? erpOrderNo, string runId, DateTimeOffset at) =>
+        Apply([new ReviewHold(portalOrderId, reason, detail, erpOrderNo, runId, at)]);
 
     /// <summary>Releases an order from review once a later run settled it.</summary>
-    public void Release(string portalOrderId)
-    {
-        lock (_gate)
-        {
-            using var command = Command("DELETE FROM order_review WHERE portal_order_id = $id", ("$id", portalOrderId));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void Release(string portalOrderId) => Apply([new ReviewRelease(portalOrderId)]);
 
     /// <summary>The orders held for review, oldest first.</summary>
     public List<ReviewEntry> ReviewQueue()
@@ -103,27 +88,11 @@ public sealed class OrderLedger : IDisposable
     }
 
     /// <summary>Parks a back-update that failed, for later runs.</summary>
-    public void ParkBackUpdate(string portalOrderId, string erpOrderNo, string error, DateTimeOffset at)
-    {
-        lock (_gate)
-        {
-            using var command = Command("""
-                INSERT INTO order_backupdates (portal_order_id, erp_order_no, attempts, last_error, since) VALUES ($id, $erp, 1, $error, $at)
-                ON CONFLICT (portal_order_id) DO UPDATE SET erp_order_no = excluded.erp_order_no, attempts = attempts + 1, last_error = excluded.last_error
-                """, ("$id", portalOrderId), ("$erp", erpOrderNo), ("$error", error), ("$at", at.UtcDateTime.ToString("O")));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void ParkBackUpdate(string portalOrderId, string erpOrderNo, string error, DateTimeOffset at) =>
+        Apply([new BackUpdateParked(portalOrderId, erpOrderNo, error, at)]);
 
     /// <summary>Removes a parked back-update that went through (or is no longer needed).</summary>
-    public void ClearBackUpdate(string portalOrderId)
-    {
-        lock (_gate)
-        {
-            using var command = Command("DELETE FROM order_backupdates WHERE portal_order_id = $id", ("$id", portalOrderId));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void ClearBackUpdate(string portalOrderId) => Apply([new BackUpdateCleared(portalOrderId)]);
 
     /// <summary>The parked back-updates.</summary>
     public List<(string PortalOrderId, string ErpOrderNo)> ParkedBackUpdates()
@@ -139,18 +108,66 @@ public sealed class OrderLedger : IDisposable
     }
 
     /// <summary>Notes a decision about an order in the trail.</summary>
-    public void Trail(string runId, string portalOrderId, string decision, string? detail, DateTimeOffset at)
+    public void Trail(string runId, string portalOrderId, string decision, string? detail, DateTimeOffset at) =>
+        Apply([new TrailEntry(runId, portalOrderId, decision, detail, at)]);
+
+    /// <summary>
+    /// Writes the changes in their order, in one transaction: all of them or none. One commit (one flush to disk)
+    /// for a whole batch is what lets the import keep up with thousands of orders.
+    /// </summary>
+    public void Apply(IReadOnlyList<OrderLedgerChange> changes)
     {
+        if (changes.Count == 0) return;
         lock (_gate)
         {
-            using var command = Command("INSERT INTO order_trail (run_id, portal_order_id, decision, detail, at) VALUES ($run, $id, $decision, $detail, $at)",
-                ("$run", runId), ("$id", portalOrderId), ("$decision", decision), ("$detail", (object?)detail ?? DBNull.Value), ("$at", at.UtcDateTime.ToString("O")));
-            command.ExecuteNonQuery();
+            using var transaction = _connection.BeginTransaction();
+            // One command per statement, prepared once and bound again for each change.
+            var commands = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var change in changes)
+                {
+                    var (sql, parameters) = Statement(change);
+                    if (!commands.TryGetValue(sql, out var command))
+                    {
+                        commands[sql] = command = _connection.CreateCommand();
+                        command.CommandText = sql;
+                        command.Transaction = transaction;
+                    }
+                    command.Parameters.Clear();
+                    foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                    command.ExecuteNonQuery();
+                }
+                transaction.Commit();
+            }
+            finally
+            {
+                foreach (var command in commands.Values) command.Dispose();
+            }
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
+
+    private static (string Sql, (string Name, object? Value)[] Parameters) Statement(OrderLedgerChange change) => change switch
+    {
+        TrailEntry t => ("INSERT INTO order_trail (run_id, portal_order_id, decision, detail, at) VALUES ($run, $id, $decision, $detail, $at)",
+            [("$run", t.RunId), ("$id", t.PortalOrderId), ("$decision", t.Decision), ("$detail", t.Detail), ("$at", Stamp(t.At))]),
+        ReviewHold h => ("""
+            INSERT INTO order_review (portal_order_id, reason, detail, erp_order_no, run_id, held_at) VALUES ($id, $reason, $detail, $erp, $run, $at)
+            ON CONFLICT (portal_order_id) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, erp_order_no = excluded.erp_order_no, run_id = excluded.run_id
+            """, [("$id", h.PortalOrderId), ("$reason", h.Reason), ("$detail", h.Detail), ("$erp", h.ErpOrderNo), ("$run", h.RunId), ("$at", Stamp(h.At))]),
+        ReviewRelease r => ("DELETE FROM order_review WHERE portal_order_id = $id", [("$id", r.PortalOrderId)]),
+        BackUpdateParked p => ("""
+            INSERT INTO order_backupdates (portal_order_id, erp_order_no, attempts, last_error, since) VALUES ($id, $erp, 1, $error, $at)
+            ON CONFLICT (portal_order_id) DO UPDATE SET erp_order_no = excluded.erp_order_no, attempts = attempts + 1, last_error = excluded.last_error
+            """, [("$id", p.PortalOrderId), ("$erp", p.ErpOrderNo), ("$error", p.Error), ("$at", Stamp(p.At))]),
+        BackUpdateCleared c => ("DELETE FROM order_backupdates WHERE portal_order_id = $id", [("$id", c.PortalOrderId)]),
+        _ => throw new InvalidOperationException($"Unknown ledger change {change.GetType().Name}."),
+    };
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("O");
 
     private void Execute(string sql)
     {

@@ -16,6 +16,19 @@ internal static class ErpFixture
     public static List<string> Column(string dataRoot, string sql)
     {
         using var connection = Open(dataRoot);
+        return Column(connection, sql);
+    }
+
+    /// <summary>The first column of a query on another SQLite file of a data root (state/etl.db, say), opened read-only.</summary>
+    public static List<string> ColumnOfFile(string databaseFile, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return Column(connection, sql);
+    }
+
+    private static List<string> Column(SqliteConnection connection, string sql)
+    {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();

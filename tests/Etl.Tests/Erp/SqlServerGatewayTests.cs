@@ -68,9 +68,16 @@ public sealed class SqlServerGatewayTests
         Assert.That(customers[_tag + "ACC-1"].Approved, Is.True);
         Assert.That(unlinked.Single().Lines.Single().Qty, Is.EqualTo(2));
 
-        Assert.That(await erp.LinkAsync(_tag + "SO-1", _tag + "P-1", CancellationToken.None), Is.True);
-        var (number, created) = await erp.CreateAsync(new NewErpOrder(_tag + "P-2", _tag + "C-1", null, "EUR", new DateOnly(2026, 11, 30), 5m,
-            [new ErpOrderLine(1, _tag + "A-1", 1, 5m)]), CancellationToken.None);
-        Assert.That((number, created), Is.EqualTo((_tag + "WEB-000001", true)));
+        var written = await erp.WriteAsync([
+            new ErpLink(_tag + "SO-1", _tag + "P-1"),
+            new ErpCreate(new NewErpOrder(_tag + "P-2", _tag + "C-1", null, "EUR", new DateOnly(2026, 11, 30), 5m, [new ErpOrderLine(1, _tag + "A-1", 1, 5m)])),
+            new ErpCreate(new NewErpOrder(_tag + "P-3", _tag + "C-1", null, "EUR", new DateOnly(2026, 11, 30), 5m, [new ErpOrderLine(1, _tag + "A-1", 1, 5m)])),
+        ], CancellationToken.None);
+        Assert.That(written, Is.EqualTo(new[]
+        {
+            new ErpWriteResult(true, _tag + "SO-1", false, null),
+            new ErpWriteResult(true, _tag + "WEB-000001", true, null),
+            new ErpWriteResult(true, _tag + "WEB-000002", true, null),
+        }));
     }
 }

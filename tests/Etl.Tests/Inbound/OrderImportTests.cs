@@ -102,9 +102,60 @@ public sealed class OrderImportTests
         Assert.That(result.Counts.Created, Is.EqualTo(1), "the first page was imported; a re-read finds it linked");
     }
 
+    [Test]
+    public async Task RunAsync_ThreePages_BackUpdatesEachOrderOnceAndOnlyOnceItsErpOrderIsCommitted()
+    {
+        var pages = Enumerable.Range(0, 3).Select(p => Enumerable.Range(0, OrderImport.PageSize).Select(i => Order($"P-{p}{i:D3}")).ToList()).ToList();
+        var uncommitted = new List<string>();
+        var portal = new ScriptedPortal(pages)
+        {
+            // Another connection sees only committed rows: the ERP order must be there, under this number, when the portal hears of it.
+            OnBackUpdate = (id, number) =>
+            {
+                if (CommittedErpOrderOf(id) != number) lock (uncommitted) uncommitted.Add(id);
+            },
+        };
+
+        var result = await ImportAsync(portal);
+
+        Assert.That((result.Counts.Created, result.Counts.BackUpdated, result.Counts.Failed), Is.EqualTo((300, 300, 0)));
+        Assert.That(portal.BackUpdates.Select(b => b.Item1), Is.EquivalentTo(pages.SelectMany(p => p).Select(o => o.Id)), "each order exactly once");
+        Assert.That(uncommitted, Is.Empty, "no back-update before its ERP order was committed");
+        Assert.That(_ledger.Checkpoint, Is.EqualTo(Window.ToUtc));
+        var timings = result.Timings!;
+        Assert.That((timings.Pull.Count, timings.BackUpdates.Count, timings.Http.Count, timings.ErpTransactions), Is.EqualTo((3, 300, 303, 3)), "one transaction per page");
+        Assert.That(timings.LookupQueries, Is.InRange(3, 3 * 8), "a few lookup queries per page, not one per order");
+    }
+
+    [Test]
+    public async Task RunAsync_AnOrderOfAPageCannotBeWritten_OnlyItFailsAndTheCheckpointStays()
+    {
+        var broken = Order("P-2") with { Lines = [new PortalOrderLine { LineNo = 1, Sku = "A-1", Qty = 1, UnitPrice = 2 }, new PortalOrderLine { LineNo = 1, Sku = "A-1", Qty = 2, UnitPrice = 2 }] };
+        var portal = new ScriptedPortal([[Order("P-1"), broken, Order("P-3")]]);
+
+        var result = await ImportAsync(portal);
+
+        Assert.That((result.Counts.Created, result.Counts.Failed, result.Counts.BackUpdated), Is.EqualTo((2, 1, 2)));
+        Assert.That(portal.BackUpdates.Select(b => b.Item1), Is.EquivalentTo(new[] { "P-1", "P-3" }));
+        Assert.That(CommittedErpOrderOf("P-2"), Is.Null, "nothing of the broken order");
+        Assert.That(_ledger.Checkpoint, Is.Null, "the window is read again by the next run");
+    }
+
+    private string? CommittedErpOrderOf(string portalOrderId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_root, "erp.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT erp_order_no FROM sales_orders WHERE portal_order_id = $id";
+        command.Parameters.AddWithValue("$id", portalOrderId);
+        return command.ExecuteScalar() as string;
+    }
+
     private sealed class ScriptedPortal(List<List<PortalOrder>> pages) : IPortalOrders
     {
         public Func<string, BackUpdateOutcome> Answer { get; init; } = _ => BackUpdateOutcome.Ok;
+
+        public Action<string, string>? OnBackUpdate { get; init; }
 
         public int FailAfterPages { get; init; } = int.MaxValue;
 
@@ -121,6 +172,7 @@ public sealed class OrderImportTests
 
         public Task<BackUpdateOutcome> SetErpReferenceAsync(string portalOrderId, string erpOrderNo, CancellationToken cancellationToken)
         {
+            OnBackUpdate?.Invoke(portalOrderId, erpOrderNo);
             lock (BackUpdates) BackUpdates.Add((portalOrderId, erpOrderNo));
             return Task.FromResult(Answer(portalOrderId));
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Etl.Erp;
-using Etl.Inbound.Validate;
 
 namespace Etl.Inbound.Match;
 
@@ -43,7 +42,7 @@ public sealed class OrderDecider(IReadOnlySet<string> importStatuses)
         }
 
         // 4. Validation.
-        var validation = new PortalOrderValidator(erp.Items).Validate(order);
+        var validation = erp.Validator.Validate(order);
         if (!validation.IsValid)
         {
             return new HoldForReview("invalid", true, null, string.Join("; ", validation.Errors.Select(e => e.ErrorMessage)));

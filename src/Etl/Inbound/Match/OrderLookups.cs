@@ -1,4 +1,5 @@
 using Etl.Erp;
+using Etl.Inbound.Validate;
 
 namespace Etl.Inbound.Match;
 
@@ -10,6 +11,11 @@ public sealed record OrderLookups(
     IReadOnlyDictionary<string, ErpCustomer> CustomersByAccount,
     IReadOnlySet<string> Items)
 {
+    private PortalOrderValidator? _validator;
+
+    /// <summary>The validator for these items, built once for the page (building one costs more than using it).</summary>
+    public PortalOrderValidator Validator => _validator ??= new PortalOrderValidator(Items);
+
     /// <summary>Reads the lookups of a page.</summary>
     public static async Task<OrderLookups> ReadAsync(ErpGateway erp, IReadOnlyList<PortalOrder> orders, CancellationToken cancellationToken)
     {
