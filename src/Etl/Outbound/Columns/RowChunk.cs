@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Etl.Entities;
@@ -16,6 +17,7 @@ public sealed class RowChunk
     public const int Capacity = 16_384;
 
     private readonly int _fieldCount;
+    private readonly FieldSpec[] _fields;
     private readonly int[] _starts;
     private readonly int[] _lengths;
     private readonly long[]?[] _integers;
@@ -31,6 +33,7 @@ public sealed class RowChunk
     {
         Schema = schema;
         _fieldCount = schema.Fields.Count;
+        _fields = [.. schema.Fields];
         _starts = new int[_fieldCount * Capacity];
         _lengths = new int[_fieldCount * Capacity];
         _integers = new long[]?[_fieldCount];
@@ -88,7 +91,8 @@ public sealed class RowChunk
     {
         if (bytes.StartsWith("\uFEFF"u8)) bytes = bytes[3..];
         Reserve(bytes.Length);
-        var length = Encoding.UTF8.GetChars(bytes, _chars.AsSpan(_charsUsed));
+        var target = _chars.AsSpan(_charsUsed, bytes.Length);
+        if (Ascii.ToUtf16(bytes, target, out var length) != OperationStatus.Done) length = Encoding.UTF8.GetChars(bytes, target);
         Keep(field, _charsUsed, length);
     }
 
@@ -113,7 +117,7 @@ public sealed class RowChunk
         {
             if (IsNull(row, f)) continue;
             var text = Text(row, f);
-            var field = Schema.Fields[f];
+            var field = _fields[f];
             var converted = field.Kind switch
             {
                 FieldKind.Integer => FieldConverter.TryParseInteger(text, out _integers[f]![row]),
@@ -278,7 +282,7 @@ public sealed class RowChunk
     private void Keep(int field, int start, int length)
     {
         var text = _chars.AsSpan(start, length);
-        var cleaned = FieldConverter.Clean(Schema.Fields[field], text);
+        var cleaned = FieldConverter.Clean(_fields[field], text);
         var i = Index(field, Count);
         if (cleaned.IsEmpty || !text.Overlaps(cleaned, out var trimmed))
         {
