@@ -68,10 +68,10 @@ public sealed class Baseline
                 var tag = ReadLength(page, ref offset);
                 offset += Math.Max(tag - 1, 0);
                 var hash = Hash(key);
-                var record = baseline.Lookup(key, hash);
+                var record = baseline.Lookup(key, hash, out var free);
                 if (tag == 0) baseline.Remove(record, noteChange: false);
                 else if (record >= 0) baseline.Replace(record, Location(pageIndex, start));
-                else baseline.Insert(hash, Location(pageIndex, start));
+                else baseline.Insert(hash, Location(pageIndex, start), free);
             }
         }
         baseline.StoredPages = pages.Count;
@@ -105,7 +105,7 @@ public sealed class Baseline
     /// <summary>The record holding a key (UTF-8), or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
-        var record = Lookup(key, Hash(key));
+        var record = Lookup(key, Hash(key), out _);
         return record >= 0 && (_flags[record] & Deleted) == 0 ? record : -1;
     }
 
@@ -152,9 +152,9 @@ public sealed class Baseline
     public bool Add(ReadOnlySpan<byte> key)
     {
         var hash = Hash(key);
-        var record = Lookup(key, hash);
+        var record = Lookup(key, hash, out var free);
         if (record >= 0 && (_flags[record] & Deleted) == 0) return false;
-        Store(key, [], hash, record);
+        Store(key, [], hash, record, free);
         return true;
     }
 
@@ -163,9 +163,9 @@ public sealed class Baseline
     {
         var keyBytes = Encoding.UTF8.GetBytes(key);
         var hash = Hash(keyBytes);
-        var record = Lookup(keyBytes, hash);
+        var record = Lookup(keyBytes, hash, out var free);
         if (values is null) Remove(record);
-        else Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record);
+        else Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record, free);
     }
 
     /// <summary>The keys not marked seen, as text.</summary>
@@ -267,7 +267,7 @@ public sealed class Baseline
         _changed.Add(record);
     }
 
-    private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> values, uint hash, int existing)
+    private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> values, uint hash, int existing, int free)
     {
         var size = RecordSize(key.Length, values.Length);
         if (_tail is null || _tailUsed + size > _tail.Length)
@@ -280,11 +280,12 @@ public sealed class Baseline
         var location = Location(_pages.Count - 1, _tailUsed);
         _tailUsed = WriteRecord(_tail, _tailUsed, key, values);
         if (existing >= 0) Replace(existing, location);
-        else existing = Insert(hash, location);
+        else existing = Insert(hash, location, free);
         NoteChanged(existing);
     }
 
-    private int Insert(uint hash, long location)
+    /// <summary>Adds a record for a key <see cref="Lookup"/> did not find, at the free slot it gave (unless the index grows).</summary>
+    private int Insert(uint hash, long location, int free)
     {
         if (_records == _locations.Length)
         {
@@ -292,21 +293,23 @@ public sealed class Baseline
             Array.Resize(ref _hashes, _records * 2);
             Array.Resize(ref _flags, _records * 2);
         }
-        if ((_records + 1) * 10L > _slots.Length * 7L) Grow();
         var record = _records++;
         _locations[record] = location;
         _hashes[record] = hash;
         Count++;
-        Place(record, hash);
+        if (_records * 10L > _slots.Length * 7L) Grow();
+        else _slots[free] = record + 1;
         return record;
     }
 
-    private int Lookup(ReadOnlySpan<byte> key, uint hash)
+    /// <summary>The record of a key, or -1 with <paramref name="free"/> the slot where it would go.</summary>
+    private int Lookup(ReadOnlySpan<byte> key, uint hash, out int free)
     {
         var mask = _slots.Length - 1;
         for (var slot = (int)(hash & mask); ; slot = (slot + 1) & mask)
         {
             var record = _slots[slot] - 1;
+            free = slot;
             if (record < 0) return -1;
             if (_hashes[record] == hash && KeyBytes(record).SequenceEqual(key)) return record;
         }
