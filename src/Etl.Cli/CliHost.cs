@@ -1,75 +1,50 @@
 using Etl.Configuration;
 using Etl.Runs;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Etl.Cli;
 
 /// <summary>
-/// Configuration and logging for a command, through Microsoft.Extensions.Hosting. Precedence, lowest first:
-/// appsettings.json (current directory), the pipeline file, ETL_ environment variables, command-line flags.
+/// What a command works with: its settings (<see cref="CliConfiguration"/>), the clock and, on first use, its
+/// console log. Plain configuration and a logger factory rather than a generic host: a command is a short-lived
+/// process, and building a host (dependency injection, lifetime, hosting services) costs it a tenth of a second of
+/// start-up. Only etl serve, which lives until stopped, builds a host.
 /// </summary>
-internal static class CliHost
+internal sealed class CliHost : IDisposable
 {
-    /// <summary>Builds the host of a command; a bad setting throws <see cref="ConfigurationException"/>.</summary>
+    private ILoggerFactory? _loggers;
+
+    private CliHost(EtlSettings settings, bool quiet)
+    {
+        Settings = settings;
+        Quiet = quiet;
+    }
+
+    /// <summary>The bound and checked settings.</summary>
+    public EtlSettings Settings { get; }
+
+    /// <summary>Log warnings and errors only; read when the first logger is created.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Clock { get; } = TimeProvider.System;
+
+    /// <summary>Reads the settings of a command; a bad setting throws <see cref="ConfigurationException"/>.</summary>
     /// <param name="dataRoot">--data-root, when given.</param>
     /// <param name="pipeline">The pipeline whose settings sit between appsettings.json and the environment.</param>
-    /// <param name="quiet">Log warnings and errors only (while progress bars show the rest).</param>
-    public static (IHost Host, EtlSettings Settings) Build(string? dataRoot, PipelineDefinition? pipeline = null, bool quiet = false)
+    /// <param name="quiet">Log warnings and errors only (while progress bars or a printed summary show the rest).</param>
+    public static CliHost Build(string? dataRoot, PipelineDefinition? pipeline = null, bool quiet = false) =>
+        new(CliConfiguration.Load(dataRoot, pipeline).Settings, quiet);
+
+    /// <summary>A logger of the console log (created with the first one), in Log:Format.</summary>
+    public ILogger Logger(string category)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            ContentRootPath = Directory.GetCurrentDirectory(),
-        });
-        var appsettings = Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
-        if (File.Exists(appsettings))
-        {
-            try
-            {
-                using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(appsettings), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                throw new ConfigurationException($"appsettings.json: not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {e.Message.Split(" Path:", 2)[0]}");
-            }
-            builder.Configuration.AddJsonFile(appsettings, optional: true, reloadOnChange: false);
-        }
-        if (pipeline is not null) ((IConfigurationBuilder)builder.Configuration).Add(new NamedConfigurationSource(Path.GetRelativePath(Directory.GetCurrentDirectory(), pipeline.Path), pipeline.Settings));
-        builder.Configuration.AddEnvironmentVariables(SettingsBinder.EnvironmentPrefix);
-        if (dataRoot is not null)
-        {
-            ((IConfigurationBuilder)builder.Configuration).Add(new NamedConfigurationSource("the command line (--data-root)", new Dictionary<string, string?> { ["DataRoot"] = dataRoot }));
-        }
-        var settings = SettingsBinder.Bind((IConfigurationRoot)builder.Configuration);
-        builder.Logging.ClearProviders();
-        if (settings.Log.Format == "json")
-        {
-            builder.Logging.AddJsonConsole(o =>
-            {
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            });
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-        }
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        if (quiet) builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
-        return (builder.Build(), settings);
+        _loggers ??= LoggerFactory.Create(logging => CliConfiguration.ConfigureLogging(logging, Settings.Log.Format, Quiet));
+        return _loggers.CreateLogger(category);
     }
+
+    /// <summary>Flushes the console log.</summary>
+    public void Dispose() => _loggers?.Dispose();
 
     /// <summary>Runs a command body, turning errors into the contract's exit codes and clear messages.</summary>
     public static async Task<int> ExecuteAsync(Func<Task<int>> body)

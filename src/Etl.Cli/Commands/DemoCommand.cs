@@ -2,7 +2,6 @@ using System.CommandLine;
 using Etl.Configuration;
 using Etl.Demo;
 using Etl.Runs;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Etl.Cli.Commands;
 
@@ -27,12 +26,13 @@ internal static class DemoCommand
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
             var definition = PipelineLoader.Load(PipelineLoader.Resolve("nightly", Directory.GetCurrentDirectory(), AppContext.BaseDirectory));
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot), definition);
+            var host = CliHost.Build(result.GetValue(dataRoot), definition);
+            var settings = host.Settings;
             int? day;
             using (host)
             {
                 var tour = new DemoTour(settings.DataRoot, DemoTour.FindSampleRoot());
-                day = await tour.LayNextDayAsync(settings, host.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                day = await tour.LayNextDayAsync(settings, host.Clock, cancellationToken);
             }
             Console.WriteLine(day is { } d
                 ? $"etl demo: laid sample day {d}'s ERP drops into {Path.GetFullPath(settings.DataRoot)}; running the nightly pipeline."

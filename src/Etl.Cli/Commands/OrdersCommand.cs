@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Etl.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Etl.Cli.Commands;
 
@@ -42,10 +41,11 @@ internal static class OrdersCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
-                var report = await OrderTrace.RunAsync(settings, result.GetValue(id)!, host.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                var report = await OrderTrace.RunAsync(settings, result.GetValue(id)!, host.Clock, cancellationToken);
                 if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report, TraceCommand.Json));
                 else Print(report);
             }

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Etl.Retention;
 using Etl.Runs;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Etl.Cli.Commands;
 
@@ -37,11 +35,12 @@ internal static class PruneCommand
         };
         command.SetAction(result => CliHost.ExecuteAsync(() =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot), quiet: true);
+            var host = CliHost.Build(result.GetValue(dataRoot), quiet: true);
+            var settings = host.Settings;
             using (host)
             {
-                var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl.prune");
-                var clock = host.Services.GetRequiredService<TimeProvider>();
+                var logger = host.Logger("etl.prune");
+                var clock = host.Clock;
                 var pruned = new Pruner(settings, clock, logger).Run(result.GetValue(dryRun));
                 if (pruned.LockedBy is not null)
                 {

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Etl.Reconcile;
 using Etl.Runs;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Etl.Cli.Commands;
 
@@ -46,13 +44,14 @@ internal static class ReconcileCommand
         {
             // The summary printed at the end says what happened; the log adds only warnings and errors (none with --json,
             // whose stdout is the JSON alone).
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot), quiet: true);
+            var host = CliHost.Build(result.GetValue(dataRoot), quiet: true);
+            var settings = host.Settings;
             using (host)
             {
                 var logger = result.GetValue(json)
                     ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance
-                    : host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl.reconcile");
-                var clock = host.Services.GetRequiredService<TimeProvider>();
+                    : host.Logger("etl.reconcile");
+                var clock = host.Clock;
                 var request = new ReconcileRequest
                 {
                     Entities = result.GetValue(entities) ?? [],

@@ -25,7 +25,8 @@ internal static class ReviewCommand
         };
         list.SetAction(result => CliHost.ExecuteAsync(() =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             using (var ledger = OrderLedger.Open(settings.DataRoot))
             {

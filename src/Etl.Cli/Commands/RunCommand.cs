@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Etl.Configuration;
 using Etl.Runs;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Etl.Cli.Commands;
 
@@ -50,28 +48,23 @@ internal static class RunCommand
     /// <summary>Runs a pipeline and prints its summary; shared with etl demo.</summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
-        bool interactive;
-        using (var probe = CliHost.Build(dataRoot, definition).Host)
+        using var cli = CliHost.Build(dataRoot, definition);
+        var settings = cli.Settings;
+        // Progress bars on a terminal show what the log would say; the log keeps to warnings and errors then.
+        var interactive = TerminalProgress.Wanted(settings.Log.Format);
+        cli.Quiet = interactive;
+        var logger = cli.Logger("etl");
+        var summary = interactive
+            ? await TerminalProgress.RunAsync(progress => new RunEngine(settings, cli.Clock, logger, progress).RunAsync(definition, request, cancellationToken))
+            : await new RunEngine(settings, cli.Clock, logger).RunAsync(definition, request, cancellationToken);
+        if (summary.ExitCode == ExitCodes.Locked)
         {
-            interactive = TerminalProgress.Wanted(probe.Services.GetRequiredService<Configuration.EtlSettings>().Log.Format);
-        }
-        var (host, settings) = CliHost.Build(dataRoot, definition, quiet: interactive);
-        using (host)
-        {
-            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl");
-            var clock = host.Services.GetRequiredService<TimeProvider>();
-            var summary = interactive
-                ? await TerminalProgress.RunAsync(progress => new RunEngine(settings, clock, logger, progress).RunAsync(definition, request, cancellationToken))
-                : await new RunEngine(settings, clock, logger).RunAsync(definition, request, cancellationToken);
-            if (summary.ExitCode == ExitCodes.Locked)
-            {
-                await Console.Error.WriteLineAsync("etl: " + summary.Notices[0]);
-                return summary.ExitCode;
-            }
-            Console.WriteLine();
-            Console.Write(RunReports.Text(summary));
+            await Console.Error.WriteLineAsync("etl: " + summary.Notices[0]);
             return summary.ExitCode;
         }
+        Console.WriteLine();
+        Console.Write(RunReports.Text(summary));
+        return summary.ExitCode;
     }
 
     private static DateTimeOffset? ParseSince(string? text)

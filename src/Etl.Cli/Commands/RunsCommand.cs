@@ -28,7 +28,8 @@ internal static class RunsCommand
         };
         command.SetAction(result => CliHost.ExecuteAsync(() =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             using (var state = StateStore.Open(settings.DataRoot))
             {
@@ -74,7 +75,8 @@ internal static class RunsCommand
         };
         show.SetAction(result => CliHost.ExecuteAsync(() =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             using (var state = StateStore.Open(settings.DataRoot))
             {

@@ -31,7 +31,8 @@ internal static class SandboxCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
                 var options = new SandboxOptions

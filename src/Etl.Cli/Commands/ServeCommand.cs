@@ -62,8 +62,7 @@ internal static class ServeCommand
                 continue;
             }
             // Each pipeline's own settings (batch size, guards) over appsettings.json, as etl run would bind them.
-            var (pipelineHost, pipelineSettings) = CliHost.Build(dataRoot, definition);
-            pipelineHost.Dispose();
+            var (_, pipelineSettings) = CliConfiguration.Load(dataRoot, definition);
             pipelines.Add((new ScheduledPipeline(definition, schedule), pipelineSettings));
         }
         if (pipelines.Count == 0)
@@ -71,7 +70,7 @@ internal static class ServeCommand
             throw new ConfigurationException($"no pipeline in {folder} has a \"schedule\"; add one (e.g. \"schedule\": \"0 2 * * *\", \"time_zone\": \"America/Chicago\") or use etl run.");
         }
 
-        var (host, settings) = CliHost.Build(dataRoot);
+        var (host, settings) = BuildHost(dataRoot);
         using var serveLock = ServeLock.TryAcquire(settings.DataRoot);
         if (serveLock is null)
         {
@@ -131,6 +130,25 @@ internal static class ServeCommand
             Console.WriteLine("etl serve: stopped.");
             return ExitCodes.Done;
         }
+    }
+
+    /// <summary>
+    /// The generic host of serve, for its lifetime (Ctrl+C and SIGTERM become ApplicationStopping): the settings and
+    /// the log of every command (<see cref="CliConfiguration"/>).
+    /// </summary>
+    private static (IHost Host, EtlSettings Settings) BuildHost(string? dataRoot)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        CliConfiguration.AddSources(builder.Configuration, dataRoot, pipeline: null);
+        var settings = SettingsBinder.Bind(builder.Configuration);
+        CliConfiguration.ConfigureLogging(builder.Logging, settings.Log.Format, quiet: false);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        return (builder.Build(), settings);
     }
 
     /// <summary>pipelines/ in the current directory, else the one installed beside etl (as etl run resolves names).</summary>

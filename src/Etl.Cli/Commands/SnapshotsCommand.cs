@@ -40,7 +40,8 @@ internal static class SnapshotsCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
                 var name = result.GetValue(entity);
@@ -87,7 +88,8 @@ internal static class SnapshotsCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
                 var snapshot = Find(settings.DataRoot, result.GetValue(entity)!, result.GetValue(run));
@@ -129,7 +131,8 @@ internal static class SnapshotsCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
                 var name = result.GetValue(entity)!;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Etl.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Etl.Cli.Commands;
 
@@ -44,12 +43,13 @@ internal static class TraceCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
                 var schema = RecordTrace.Entity(result.GetValue(entity)!);
                 var values = RecordTrace.ParseKey(schema, result.GetValue(keys) ?? []);
-                var report = await RecordTrace.RunAsync(settings, schema, values, result.GetValue(last), host.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                var report = await RecordTrace.RunAsync(settings, schema, values, result.GetValue(last), host.Clock, cancellationToken);
                 if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report, Json));
                 else Print(report);
             }

@@ -2,8 +2,6 @@ using System.CommandLine;
 using Etl.Delivery;
 using Etl.Runs;
 using Etl.State;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Etl.Cli.Commands;
 
@@ -34,11 +32,12 @@ internal static class UploadCommand
         };
         command.SetAction((result, cancellationToken) => CliHost.ExecuteAsync(async () =>
         {
-            var (host, settings) = CliHost.Build(result.GetValue(dataRoot));
+            var host = CliHost.Build(result.GetValue(dataRoot));
+            var settings = host.Settings;
             using (host)
             {
-                var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl.upload");
-                var clock = host.Services.GetRequiredService<TimeProvider>();
+                var logger = host.Logger("etl.upload");
+                var clock = host.Clock;
                 DrainResult drained;
                 if (result.GetValue(watch))
                 {

@@ -76,7 +76,7 @@ public static class SettingsBinder
             }
             property.SetValue(target, value);
             var results = new List<ValidationResult>();
-            if (!Validator.TryValidateProperty(value, new ValidationContext(target) { MemberName = property.Name }, results))
+            if (!QuickValidation.Passes(property, value!, Parse) && !Validator.TryValidateProperty(value, new ValidationContext(target) { MemberName = property.Name }, results))
             {
                 throw new ConfigurationException($"{Origin(root, key)}: {key} = '{text}' {Describe(results[0])}.");
             }
@@ -90,6 +90,8 @@ public static class SettingsBinder
             ? "is out of range (" + message[(message.IndexOf(' ', 10) + 1)..].TrimEnd('.') + ")"
             : message;
     }
+
+    private static object? Parse(Type type, string text) => TryParse(type, text, out var value) ? value : null;
 
     private static bool TryParse(Type type, string text, out object? value)
     {
