@@ -268,8 +268,15 @@ public sealed class RowChunk
         return result;
     }
 
-    private bool Failed(int row, int field) =>
-        _problems[row] is { } problems && problems.Exists(p => p.Rule == "conversion" && p.Field == Schema.Fields[field].Name);
+    private bool Failed(int row, int field)
+    {
+        if (_problems[row] is not { } problems) return false;
+        foreach (var problem in problems)
+        {
+            if (problem.Rule == "conversion" && problem.Field == _fields[field].Name) return true;
+        }
+        return false;
+    }
 
     private int Index(int field, int row) => field * Capacity + row;
 
