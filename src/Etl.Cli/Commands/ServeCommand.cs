@@ -78,6 +78,7 @@ internal static class ServeCommand
             await Console.Error.WriteLineAsync($"etl: another etl serve already runs on the data root {Path.GetFullPath(settings.DataRoot)}; one is enough (a second would run every pipeline twice).");
             return ExitCodes.Locked;
         }
+        DrainResult delivered;
         using (host)
         {
             var options = SchedulerOptions.Bind((IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>());
@@ -120,16 +121,17 @@ internal static class ServeCommand
             await host.StopAsync(CancellationToken.None);
 
             await schedule;
-            var delivered = await watcher;
-            if (delivered.AuthFailed)
-            {
-                foreach (var notice in delivered.Notices) await Console.Error.WriteLineAsync("etl: " + notice);
-                await Console.Error.WriteLineAsync("etl: serve stopped: the portal refused the API key (Portal:ApiKey). Fix it and start serve again.");
-                return ExitCodes.BadConfiguration;
-            }
-            Console.WriteLine("etl serve: stopped.");
-            return ExitCodes.Done;
+            delivered = await watcher;
         }
+        // Said once the host is disposed, which flushes the log: serve's last words come after its last log line.
+        if (delivered.AuthFailed)
+        {
+            foreach (var notice in delivered.Notices) await Console.Error.WriteLineAsync("etl: " + notice);
+            await Console.Error.WriteLineAsync("etl: serve stopped: the portal refused the API key (Portal:ApiKey). Fix it and start serve again.");
+            return ExitCodes.BadConfiguration;
+        }
+        Console.WriteLine("etl serve: stopped.");
+        return ExitCodes.Done;
     }
 
     /// <summary>
