@@ -189,14 +189,23 @@ public sealed class RowChunk
     public string Key(int row)
     {
         var keys = Schema.KeyIndexes;
-        if (keys.Length == 1) return Text(row, keys[0]).ToString();
-        var builder = new StringBuilder();
-        for (var k = 0; k < keys.Length; k++)
+        var length = keys.Length - 1;
+        foreach (var k in keys) length += Text(row, k).Length;
+        return string.Create(length, (Chunk: this, Row: row), static (key, at) =>
         {
-            if (k > 0) builder.Append(EntityKey.Separator);
-            builder.Append(Text(row, keys[k]));
-        }
-        return builder.ToString();
+            var keys = at.Chunk.Schema.KeyIndexes;
+            for (var k = 0; k < keys.Length; k++)
+            {
+                if (k > 0)
+                {
+                    key[0] = EntityKey.Separator;
+                    key = key[1..];
+                }
+                var text = at.Chunk.Text(at.Row, keys[k]);
+                text.CopyTo(key);
+                key = key[text.Length..];
+            }
+        });
     }
 
     /// <summary>Writes the row's key as UTF-8 into <paramref name="buffer"/> (grown when needed); returns its length.</summary>
