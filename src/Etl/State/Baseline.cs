@@ -102,6 +102,16 @@ public sealed class Baseline
         return baseline;
     }
 
+    /// <summary>
+    /// The record holding a key (UTF-8), or -1. <paramref name="guess"/> is tried first: a drop usually comes in the
+    /// order of the previous one, so the record after the last one found is mostly right and spares a hash lookup.
+    /// </summary>
+    public int Find(ReadOnlySpan<byte> key, int guess)
+    {
+        if ((uint)guess < (uint)_records && (_flags[guess] & Deleted) == 0 && KeyBytes(guess).SequenceEqual(key)) return guess;
+        return Find(key);
+    }
+
     /// <summary>The record holding a key (UTF-8), or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {

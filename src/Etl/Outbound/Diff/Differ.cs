@@ -25,6 +25,7 @@ public sealed class Differ(EntitySchema schema, Baseline baseline, IReadOnlyDict
     private readonly HashSet<string>[] _uniqueValues = [.. schema.UniqueFieldIndexes.Select(_ => new HashSet<string>(StringComparer.Ordinal))];
     private byte[] _key = new byte[256];
     private byte[] _values = new byte[256];
+    private int _next;
 
     /// <summary>Repeated keys and unique values noticed in a first pass (null when none, or when they were known).</summary>
     public DropRepeats? Repeats { get; private set; }
@@ -36,7 +37,8 @@ public sealed class Differ(EntitySchema schema, Baseline baseline, IReadOnlyDict
         {
             var keyLength = chunk.WriteKey(row, ref _key);
             var key = _key.AsSpan(0, keyLength);
-            var held = baseline.Find(key);
+            var held = baseline.Find(key, _next);
+            if (held >= 0) _next = held + 1;
             var first = held >= 0 ? baseline.MarkSeen(held) : _added.Add(key);
             if (knownRepeats is null)
             {
