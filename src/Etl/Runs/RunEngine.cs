@@ -191,7 +191,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         {
             logger.LogInformation("{Entity}: read {Read}, unchanged {Unchanged}, added {Added}, changed {Changed}, removed {Removed}, invalid {Invalid}, {Batches} payload(s) with {Records} record(s)",
                 schema.Name, result.Read, result.Unchanged, result.Added, result.Changed, result.Removed, result.Invalid, result.Batches, result.RecordsWritten);
-            logger.LogInformation("{Entity}: time per stage (summed over threads): {Stages}", schema.Name, graph.Times); logger.LogInformation("GC {A} {B} {C} pause {P} alloc {M} MiB", GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds, GC.GetTotalAllocatedBytes() >> 20);
+            logger.LogInformation("{Entity}: time per stage (summed over threads): {Stages}", schema.Name, graph.Times);
         }
         progress?.Finished(schema.Name, result.Status);
         return result;
