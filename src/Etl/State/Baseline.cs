@@ -34,6 +34,7 @@ public sealed class Baseline
     private int _records;
     private int[] _slots;
     private readonly List<int> _changed = [];
+    private long _liveBytes;
 
     /// <summary>The keys it holds.</summary>
     public int Count { get; private set; }
@@ -206,16 +207,7 @@ public sealed class Baseline
     /// Whether storing should write every live record afresh rather than add the changes: when the stored pages plus
     /// the changes would be more than twice what the live records take.
     /// </summary>
-    public bool ShouldCompact()
-    {
-        long live = 0, changed = 0;
-        for (var r = 0; r < _records; r++)
-        {
-            if ((_flags[r] & Deleted) == 0) live += StoredSize(r);
-            if ((_flags[r] & Changed) != 0) changed += StoredSize(r);
-        }
-        return StoredPages == 0 || StoredBytes + changed > 2 * live;
-    }
+    public bool ShouldCompact() => StoredPages == 0 || StoredBytes + _changed.Sum(r => (long)StoredSize(r)) > 2 * _liveBytes;
 
     /// <summary>Notes that the pages written (all of them, or the changes added) are stored.</summary>
     public void MarkStored(bool compacted, int pages, long bytes)
@@ -258,6 +250,7 @@ public sealed class Baseline
     private void Remove(int record, bool noteChange = true)
     {
         if (record < 0 || (_flags[record] & Deleted) != 0) return;
+        _liveBytes -= StoredSize(record);
         _flags[record] |= Deleted;
         Count--;
         if (noteChange) NoteChanged(record);
@@ -266,8 +259,10 @@ public sealed class Baseline
     private void Replace(int record, long location)
     {
         if ((_flags[record] & Deleted) != 0) Count++;
+        else _liveBytes -= StoredSize(record);
         _locations[record] = location;
         _flags[record] &= unchecked((byte)~Deleted);
+        _liveBytes += StoredSize(record);
     }
 
     private void NoteChanged(int record)
@@ -307,6 +302,7 @@ public sealed class Baseline
         _locations[record] = location;
         _hashes[record] = hash;
         Count++;
+        _liveBytes += StoredSize(record);
         if (_records * 10L > _slots.Length * 7L) Grow();
         else _slots[free] = record + 1;
         return record;
