@@ -21,7 +21,14 @@ namespace Etl.Outbound;
 /// <remarks>The baseline may still be loading when the graph starts: the drop is read meanwhile, the diff waits for it.</remarks>
 public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string dataRoot, IRunProgress? progress = null, StageTimes? times = null)
 {
+    /// <summary>Chunks waiting in front of a block.</summary>
     private const int Capacity = 2;
+
+    /// <summary>
+    /// Chunks waiting in front of the snapshot, which writes a row group every eight chunks: a row group's worth of
+    /// room keeps the drop being read and diffed while it does.
+    /// </summary>
+    private const int SnapshotCapacity = SnapshotWriter.RowGroupSize / RowChunk.Capacity;
 
     /// <summary>The counts and invalid records of the run.</summary>
     public EntityResult Result { get; private set; } = new(job.Schema.Name);
@@ -77,7 +84,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
                 report.Advance(schema.Name, classified.Chunk.SourcePosition - reported);
                 reported = classified.Chunk.SourcePosition;
                 return classified.Changes;
-            }, options);
+            }, new ExecutionDataflowBlockOptions { BoundedCapacity = SnapshotCapacity, CancellationToken = cancellationToken });
             var stage = new ActionBlock<List<ChangeRecord>>(changes => Times.Time("payloads", () => payloads.Add(changes)), options);
             diff.LinkTo(write, link);
             write.LinkTo(stage, link);
