@@ -21,6 +21,10 @@ internal static partial class OutboxScanner
         && !name.EndsWith(".receipt.json", StringComparison.OrdinalIgnoreCase)
         && !name.EndsWith(".error.json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>How many files in outbox/ are payloads, ready or still being written (none is read).</summary>
+    public static int CountCandidates(string outbox) =>
+        Directory.Exists(outbox) ? new DirectoryInfo(outbox).EnumerateFiles("*").Count(f => IsCandidateName(f.Name)) : 0;
+
     /// <summary>Lists the payloads ready to send, in delivery order, and counts those still being written.</summary>
     public static OutboxScan Scan(string outbox, DateTimeOffset now)
     {

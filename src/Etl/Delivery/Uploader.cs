@@ -30,7 +30,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
     public static string OutboxOf(string dataRoot) => Path.Combine(dataRoot, "outbox");
 
     /// <summary>Payload files waiting in a data root's outbox.</summary>
-    public static int CountWaiting(string dataRoot, TimeProvider clock) => OutboxScanner.Scan(OutboxOf(dataRoot), clock.GetUtcNow()).Waiting;
+    public static int CountWaiting(string dataRoot) => OutboxScanner.CountCandidates(OutboxOf(dataRoot));
 
     /// <summary>
     /// One drain with everything it needs: nothing is started when the outbox is empty; otherwise the portal (the
@@ -45,10 +45,23 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
     /// <summary>One drain through a portal session the caller shares with other work.</summary>
     public static async Task<DrainResult> DrainOnceAsync(EtlSettings settings, PortalSession portal, StateStore state, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
     {
-        if (CountWaiting(settings.DataRoot, clock) == 0) return new DrainResult();
+        if (CountWaiting(settings.DataRoot) == 0) return new DrainResult();
         var (target, client) = await portal.OpenAsync(cancellationToken);
         using var ledger = DeliveryLedger.Open(settings.DataRoot, target.Identity);
         return await new Uploader(OutboxOf(settings.DataRoot), client, ledger, state, clock, logger).DrainAsync(cancellationToken);
+    }
+
+    /// <summary>Removes the hidden temp files (receipts, error files) a killed sender left in sent/ and failed/; only the sender lock's holder writes them.</summary>
+    private void SweepLeftovers()
+    {
+        foreach (var folder in new[] { "sent", "failed" }.Select(f => Path.Combine(outbox, f)).Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories))
+            {
+                File.Delete(file);
+                logger.LogInformation("Removed {File}, left by a sender that did not finish", Path.GetRelativePath(outbox, file));
+            }
+        }
     }
 
     /// <summary>One pass: waits for the sender lock, sends what is ready, stops at a bad key or a transient failure.</summary>
@@ -57,6 +70,7 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
         var result = new DrainResult();
         using (await SenderLock.AcquireAsync(outbox, logger, cancellationToken))
         {
+            SweepLeftovers();
             var settleDeadline = clock.GetUtcNow() + MaxSettleWait;
             while (true)
             {

@@ -52,7 +52,7 @@ public sealed class ReconcileEngine(EtlSettings settings, TimeProvider clock, IL
             {
                 codes.Add(await DrainAsync(summary, portal, state, cancellationToken));
             }
-            else if (Uploader.CountWaiting(DataRoot, clock) is > 0 and var waiting)
+            else if (Uploader.CountWaiting(DataRoot) is > 0 and var waiting)
             {
                 summary.Notices.Add($"reconcile: {waiting} payload file(s) wait in outbox/; the portal lacks their records until they are delivered (etl upload), so they may show as drift here.");
             }
@@ -131,7 +131,7 @@ public sealed class ReconcileEngine(EtlSettings settings, TimeProvider clock, IL
         }
         catch (Exception e) when (e is ConfigurationException or IOException or System.Data.Common.DbException)
         {
-            summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
+            summary.Upload.Pending = Uploader.CountWaiting(DataRoot);
             summary.Notices.Add($"upload: nothing was delivered ({e.Message}); {summary.Upload.Pending} payload file(s) wait in outbox/.");
             return e is ConfigurationException ? ExitCodes.BadConfiguration : ExitCodes.PartlyFailed;
         }

@@ -293,7 +293,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     {
         if (request.NoUpload)
         {
-            summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
+            summary.Upload.Pending = Uploader.CountWaiting(DataRoot);
             return ExitCodes.Done;
         }
         try
@@ -305,7 +305,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         }
         catch (Exception e) when (e is ConfigurationException or IOException or System.Data.Common.DbException)
         {
-            summary.Upload.Pending = Uploader.CountWaiting(DataRoot, clock);
+            summary.Upload.Pending = Uploader.CountWaiting(DataRoot);
             summary.Notices.Add($"upload: nothing was delivered ({e.Message}); {summary.Upload.Pending} payload file(s) wait in outbox/.");
             return e is ConfigurationException ? ExitCodes.BadConfiguration : ExitCodes.PartlyFailed;
         }

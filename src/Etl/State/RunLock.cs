@@ -34,7 +34,7 @@ public sealed class RunLock : IDisposable
             holder = Describe(infoPath);
             return null;
         }
-        File.WriteAllText(infoPath, JsonSerializer.Serialize(me));
+        File.WriteAllText(infoPath, JsonSerializer.Serialize(me, RunLockJson.Default.RunLockHolder));
         holder = null;
         return new RunLock(stream, infoPath);
     }
@@ -50,7 +50,7 @@ public sealed class RunLock : IDisposable
     {
         try
         {
-            var info = JsonSerializer.Deserialize<RunLockHolder>(File.ReadAllText(infoPath));
+            var info = JsonSerializer.Deserialize(File.ReadAllText(infoPath), RunLockJson.Default.RunLockHolder);
             if (info is not null) return $"pipeline '{info.Pipeline}', run {info.RunId}, started {info.StartedAt:yyyy-MM-dd HH:mm:ss}Z (process {info.ProcessId})";
         }
         catch (Exception e) when (e is IOException or JsonException)
@@ -63,3 +63,7 @@ public sealed class RunLock : IDisposable
 
 /// <summary>Who holds the run lock.</summary>
 public sealed record RunLockHolder(string Pipeline, string RunId, DateTimeOffset StartedAt, int ProcessId);
+
+/// <summary>The lock holder's JSON, generated at build time (no reflection while a run starts).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(RunLockHolder))]
+internal sealed partial class RunLockJson : System.Text.Json.Serialization.JsonSerializerContext;
