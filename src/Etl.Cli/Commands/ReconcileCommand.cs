@@ -25,7 +25,7 @@ internal static class ReconcileCommand
 
             --repair first delivers what waits in outbox/, then writes upserts for missing and different records (the
             ERP's valid values, checked by the entity's rules) and deletes for extra ones through the same batching
-            and publishing as a run (the baseline advances per payload; keys needing no payload get the portal's
+            and publishing as a run (the baseline advances once they are all published; keys needing no payload get the portal's
             actual values), and drains the outbox. A second reconcile then finds nothing.
 
             Exit codes: 0 done (drift found is a finding, not a failure), 2 unknown entity or a refused API key,
