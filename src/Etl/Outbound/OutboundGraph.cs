@@ -25,10 +25,11 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     private const int Capacity = 2;
 
     /// <summary>
-    /// Chunks waiting in front of the snapshot, which writes a row group every eight chunks: a row group's worth of
-    /// room keeps the drop being read and diffed while it does.
+    /// Chunks waiting in front of the diff, which waits for the baseline to load at first, and in front of the
+    /// snapshot, which writes a row group every eight chunks: a row group's worth of room keeps the drop being read
+    /// (and diffed) meanwhile.
     /// </summary>
-    private const int SnapshotCapacity = SnapshotWriter.RowGroupSize / RowChunk.Capacity;
+    private const int RowGroupCapacity = SnapshotWriter.RowGroupSize / RowChunk.Capacity;
 
     /// <summary>The counts and invalid records of the run.</summary>
     public EntityResult Result { get; private set; } = new(job.Schema.Name);
@@ -74,7 +75,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
                     Count(chunk, kinds);
                     return (chunk, changes);
                 });
-            }, options);
+            }, new ExecutionDataflowBlockOptions { BoundedCapacity = RowGroupCapacity, CancellationToken = cancellationToken });
             long reported = 0;
             var write = new TransformBlock<(RowChunk Chunk, List<ChangeRecord> Changes), List<ChangeRecord>>(async classified =>
             {
@@ -84,7 +85,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
                 report.Advance(schema.Name, classified.Chunk.SourcePosition - reported);
                 reported = classified.Chunk.SourcePosition;
                 return classified.Changes;
-            }, new ExecutionDataflowBlockOptions { BoundedCapacity = SnapshotCapacity, CancellationToken = cancellationToken });
+            }, new ExecutionDataflowBlockOptions { BoundedCapacity = RowGroupCapacity, CancellationToken = cancellationToken });
             var stage = new ActionBlock<List<ChangeRecord>>(changes => Times.Time("payloads", () => payloads.Add(changes)), options);
             diff.LinkTo(write, link);
             write.LinkTo(stage, link);
