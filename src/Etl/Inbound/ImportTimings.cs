@@ -1,3 +1,4 @@
+using Etl.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace Etl.Inbound;

@@ -1,3 +1,4 @@
+using Etl.Runs;
 using Etl.State;
 using Microsoft.Extensions.Logging;
 

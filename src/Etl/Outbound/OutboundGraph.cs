@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Etl.Entities;
 using Etl.Outbound.Columns;
@@ -79,9 +78,10 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             long reported = 0;
             var write = new TransformBlock<(RowChunk Chunk, List<ChangeRecord> Changes), List<ChangeRecord>>(async classified =>
             {
-                var started = Stopwatch.GetTimestamp();
-                foreach (var done in await snapshot.AppendAsync(classified.Chunk, cancellationToken)) pool.Return(done);
-                Times.Add("snapshot", started);
+                using (Times.Start("snapshot"))
+                {
+                    foreach (var done in await snapshot.AppendAsync(classified.Chunk, cancellationToken)) pool.Return(done);
+                }
                 report.Advance(schema.Name, classified.Chunk.SourcePosition - reported);
                 reported = classified.Chunk.SourcePosition;
                 return classified.Changes;
@@ -99,9 +99,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             Result.Removed = removals.Count;
             payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
             payloads.Complete();
-            var started = Stopwatch.GetTimestamp();
-            await snapshot.CompleteAsync(cancellationToken);
-            Times.Add("snapshot", started);
+            using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             return (payloads, snapshot, differ!.Repeats);
         }
         catch
@@ -140,9 +138,8 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         using var chunks = job.Source.Read(pool, cancellationToken).GetEnumerator();
         while (true)
         {
-            var started = Stopwatch.GetTimestamp();
-            var more = chunks.MoveNext();
-            Times.Add("read", started);
+            bool more;
+            using (Times.Start("read")) more = chunks.MoveNext();
             if (!more || !await diff.SendAsync(chunks.Current, cancellationToken)) return;
         }
     }

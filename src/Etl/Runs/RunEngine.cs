@@ -161,12 +161,14 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                 else
                 {
                     progress?.Stage(schema.Name, "publish");
-                    var publishing = System.Diagnostics.Stopwatch.GetTimestamp();
-                    var published = payloads.Publish(clock);
+                    var published = graph.Times.Time("publish", () =>
+                    {
+                        var files = payloads.Publish(clock);
+                        snapshot.Publish();
+                        return files;
+                    });
                     result.Batches = published.Count;
                     result.RecordsWritten = payloads.Records;
-                    snapshot.Publish();
-                    graph.Times.Add("publish", publishing);
                     graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline, payloads.Changes));
                     result.Snapshot = snapshot.Path;
                     if (selection?.Newest is { } newest) drops.MoveToProcessed(newest, runId);

@@ -1,45 +1,42 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Etl.Runs;
 
-/// <summary>Time spent per stage of an entity's run, summed over the threads that work on it; safe to add to from several threads.</summary>
+/// <summary>An entity's <see cref="StageTiming"/>s by name, in the order they were first used; safe to use from several threads.</summary>
 public sealed class StageTimes
 {
-    private readonly ConcurrentDictionary<string, long> _ticks = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly Lock _gate = new();
+    private readonly List<StageTiming> _stages = [];
 
-    /// <summary>Adds the time since <paramref name="startedAt"/> (a <see cref="Stopwatch.GetTimestamp"/>) to a stage.</summary>
-    public void Add(string stage, long startedAt)
+    /// <summary>Starts one run of a stage; dispose the scope when it ends.</summary>
+    public StageTiming.Scope Start(string stage)
     {
-        var elapsed = Stopwatch.GetTimestamp() - startedAt;
-        if (_ticks.TryAdd(stage, elapsed)) _order.Enqueue(stage);
-        else _ticks.AddOrUpdate(stage, elapsed, (_, total) => total + elapsed);
+        lock (_gate)
+        {
+            var timing = _stages.Find(s => s.Name == stage);
+            if (timing is null) _stages.Add(timing = new StageTiming(stage, TimeProvider.System));
+            return timing.Start();
+        }
     }
 
-    /// <summary>Runs <paramref name="work"/> and adds its time to a stage.</summary>
+    /// <summary>Runs <paramref name="work"/> as one run of a stage.</summary>
     public T Time<T>(string stage, Func<T> work)
     {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            Add(stage, started);
-        }
+        using (Start(stage)) return work();
     }
 
-    /// <summary>Runs <paramref name="work"/> and adds its time to a stage.</summary>
-    public void Time(string stage, Action work) => Time(stage, () =>
+    /// <summary>Runs <paramref name="work"/> as one run of a stage.</summary>
+    public void Time(string stage, Action work)
     {
-        work();
-        return 0;
-    });
+        using (Start(stage)) work();
+    }
 
-    /// <summary>The stages in the order they were first timed, as "stage 123 ms" joined with ", ".</summary>
-    public override string ToString() => string.Join(", ", _order.Select(stage =>
-        string.Create(CultureInfo.InvariantCulture, $"{stage} {Stopwatch.GetElapsedTime(0, _ticks[stage]).TotalMilliseconds:0} ms")));
+    /// <summary>Each stage's runs added up, as "stage 123 ms" joined with ", ".</summary>
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return string.Join(", ", _stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Summed.TotalMilliseconds:0} ms")));
+        }
+    }
 }

@@ -240,11 +240,11 @@ public sealed class Baseline
         if (used > 0) yield return page.AsMemory(0, used);
     }
 
+    /// <summary>The bytes a record takes in a page: its key and values, or its key and a tombstone once removed.</summary>
     private int StoredSize(int record)
     {
         var key = KeyBytes(record).Length;
-        var tag = (_flags[record] & Deleted) != 0 ? 0 : ValueBytes(record).Length + 1;
-        return LengthSize(key) + key + LengthSize(tag) + Math.Max(tag - 1, 0);
+        return (_flags[record] & Deleted) != 0 ? LengthSize(key) + key + 1 : RecordSize(key, ValueBytes(record).Length);
     }
 
     private void Remove(int record, bool noteChange = true)

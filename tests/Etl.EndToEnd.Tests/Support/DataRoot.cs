@@ -48,16 +48,7 @@ internal sealed partial class DataRoot : IDisposable
     }
 
     /// <summary>The run ids of the reports, oldest first.</summary>
-    public List<string> RunIds()
-    {
-        var reports = System.IO.Path.Combine(Path, "reports");
-        if (!Directory.Exists(reports)) return [];
-        // In start order from the run history: two runs can start within the second their ids are named after.
-        using var state = Etl.State.StateStore.Open(Path);
-        var started = state.Runs(int.MaxValue).ToDictionary(r => r.RunId, r => r.StartedAt);
-        return [.. Directory.GetDirectories(reports).Select(d => System.IO.Path.GetFileName(d))
-            .OrderBy(id => started.TryGetValue(id, out var at) ? at : DateTimeOffset.MaxValue).ThenBy(id => id, StringComparer.Ordinal)];
-    }
+    public List<string> RunIds() => RunHistory.RunIds(Path);
 
     /// <summary>A run's summary.json.</summary>
     public JsonNode Summary(string runId) => JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(Path, "reports", runId, "summary.json")))!;

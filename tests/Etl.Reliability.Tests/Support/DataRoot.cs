@@ -57,16 +57,7 @@ internal sealed class DataRoot : IDisposable
     }
 
     /// <summary>The run ids of the reports, oldest first.</summary>
-    public List<string> RunIds()
-    {
-        var reports = System.IO.Path.Combine(Path, "reports");
-        if (!Directory.Exists(reports)) return [];
-        // In start order from the run history: two runs can start within the second their ids are named after.
-        using var state = Etl.State.StateStore.Open(Path);
-        var started = state.Runs(int.MaxValue).ToDictionary(r => r.RunId, r => r.StartedAt);
-        return [.. Directory.GetDirectories(reports).Select(d => System.IO.Path.GetFileName(d))
-            .OrderBy(id => started.TryGetValue(id, out var at) ? at : DateTimeOffset.MaxValue).ThenBy(id => id, StringComparer.Ordinal)];
-    }
+    public List<string> RunIds() => Etl.EndToEnd.Tests.Support.RunHistory.RunIds(Path);
 
     /// <summary>A file of a run's report folder.</summary>
     public string Report(string runId, string name) => System.IO.Path.Combine(Path, "reports", runId, name);

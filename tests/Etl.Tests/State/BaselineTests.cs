@@ -26,6 +26,21 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void Find_WithAGuess_TheGuessOnlyWhenItHoldsTheKey()
+    {
+        var baseline = Baseline.From([new("A", "1"), new("B", "2"), new("C", "3")]);
+        var (a, b, c) = (baseline.Find(Utf8("A")), baseline.Find(Utf8("B")), baseline.Find(Utf8("C")));
+
+        Assert.That(baseline.Find(Utf8("B"), guess: b), Is.EqualTo(b), "the right guess");
+        Assert.That(baseline.Find(Utf8("B"), guess: c), Is.EqualTo(b), "a wrong guess: the index finds it");
+        Assert.That(baseline.Find(Utf8("B"), guess: 99), Is.EqualTo(b), "a guess past the records");
+        Assert.That(baseline.Find(Utf8("B"), guess: -1), Is.EqualTo(b), "a guess before them");
+        Assert.That(baseline.Find(Utf8("Z"), guess: a), Is.EqualTo(-1), "a key it lacks");
+        baseline.Set("B", null);
+        Assert.That(baseline.Find(Utf8("B"), guess: b), Is.EqualTo(-1), "a removed key, even when guessed");
+    }
+
+    [Test]
     public void Set_NewKeys_FoundWithTheirValues()
     {
         var baseline = new Baseline();

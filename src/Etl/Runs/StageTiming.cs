@@ -1,7 +1,7 @@
-namespace Etl.Inbound;
+namespace Etl.Runs;
 
 /// <summary>
-/// The time one kind of work of the order import took: how often it ran, the sum of its durations, and its busy
+/// The time one kind of work (of the order import, of an entity's graph) took: how often it ran, the sum of its durations, and its busy
 /// time (the wall time during which at least one of it was running; calls that overlap count once). Thread-safe.
 /// A stage may roll up into a parent (page reads and back-updates into HTTP), whose busy time is then the union.
 /// </summary>
