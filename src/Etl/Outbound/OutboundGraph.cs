@@ -55,7 +55,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         var report = progress ?? NoProgress.Instance;
         report.Stage(schema.Name, "diff", job.Source.Length);
         Differ? differ = null;
-        async Task<Differ> Differ() => differ ??= new Differ(schema, await baseline, job.Tolerances, job.FullResync, knownRepeats);
+        async Task<Differ> DifferAsync() => differ ??= new Differ(schema, await baseline, job.Tolerances, job.FullResync, knownRepeats);
         var pool = new RowChunkPool(schema);
         var payloads = new StagedPayloads(Path.Combine(dataRoot, "outbox"), schema, job.RunId, job.Source.AsOf, job.BatchSize);
         var snapshot = await SnapshotWriter.CreateAsync(schema, SnapshotWriter.PathFor(dataRoot, schema.Name, job.RunId, job.RunStart), cancellationToken);
@@ -66,7 +66,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             var kinds = new ChangeKind[RowChunk.Capacity];
             var diff = new TransformBlock<RowChunk, (RowChunk Chunk, List<ChangeRecord> Changes)>(async chunk =>
             {
-                var classifier = await Differ();
+                var classifier = await DifferAsync();
                 return Times.Time("diff", () =>
                 {
                     var changes = new List<ChangeRecord>();
@@ -95,7 +95,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             await stage.Completion;
             await reading; // a broken drop, once what was queued has drained
 
-            var removals = (await Differ()).Removals();
+            var removals = (await DifferAsync()).Removals();
             Result.Removed = removals.Count;
             payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
             payloads.Complete();
