@@ -6,7 +6,7 @@ namespace Etl.State;
 /// <summary>
 /// What the portal is believed to hold for one entity, in a compact form: each key with its canonical portal values
 /// (UTF-8, fields joined with a unit separator) packed into large byte pages, found through an open-addressing hash
-/// index. A million inventory keys take about 60 MB and load in tens of milliseconds; no object per key.
+/// index. A million inventory keys take about 60 MB and load in about a quarter of a second; no object per key.
 /// <para>
 /// A record in a page is: varint key length, key bytes, varint (values length + 1), values bytes; a 0 instead of the
 /// values length is a tombstone (the key was removed). The pages are what state/etl.db stores (see
@@ -24,15 +24,17 @@ public sealed class Baseline
     private const byte Deleted = 2;
     private const byte Changed = 4;
 
+    /// <summary>While pages load: a stored record that is a tombstone.</summary>
+    private const byte Tombstone = 8;
+
     private readonly List<byte[]> _pages = [];
     private byte[]? _tail;
     private int _tailUsed;
     private int _nextPageSize = 1 << 16;
     private long[] _locations;
-    private uint[] _hashes;
     private byte[] _flags;
     private int _records;
-    private int[] _slots;
+    private ulong[] _slots;
     private readonly List<int> _changed = [];
     private long _liveBytes;
 
@@ -52,9 +54,18 @@ public sealed class Baseline
     public bool HasChanges => _changed.Count > 0;
 
     /// <summary>Builds a baseline from stored pages, in order (a later record of a key replaces or removes the earlier one).</summary>
+    /// <remarks>
+    /// Every stored record first gets a record number in page order (so that <see cref="Find(ReadOnlySpan{byte}, int)"/>'s
+    /// guess follows the previous drop), then the records are indexed in the order of their slots, so that the index is
+    /// filled front to back instead of at random places, and a key is read from its page only when a hash matches
+    /// (a million keys: 0.17 s instead of 0.27 s). A later record of a key hands its location to the first one and
+    /// stays behind as a dead (removed) record.
+    /// </remarks>
     public static Baseline FromPages(IReadOnlyList<byte[]> pages)
     {
         var baseline = new Baseline(pages.Sum(CountRecords));
+        var hashes = new uint[baseline._locations.Length];
+        var tombstones = new List<int>();
         foreach (var page in pages)
         {
             var pageIndex = baseline._pages.Count;
@@ -62,18 +73,23 @@ public sealed class Baseline
             var offset = 0;
             while (offset < page.Length)
             {
-                var start = offset;
+                var record = baseline._records++;
+                baseline._locations[record] = Location(pageIndex, offset);
                 var keyLength = ReadLength(page, ref offset);
-                var key = page.AsSpan(offset, keyLength);
+                hashes[record] = Hash(page.AsSpan(offset, keyLength));
                 offset += keyLength;
                 var tag = ReadLength(page, ref offset);
+                if (tag == 0) tombstones.Add(record);
                 offset += Math.Max(tag - 1, 0);
-                var hash = Hash(key);
-                var record = baseline.Lookup(key, hash, out var free);
-                if (tag == 0) baseline.Remove(record, noteChange: false);
-                else if (record >= 0) baseline.Replace(record, Location(pageIndex, start));
-                else baseline.Insert(hash, Location(pageIndex, start), free);
             }
+        }
+        foreach (var record in tombstones) baseline._flags[record] = Tombstone;
+        foreach (var record in baseline.InSlotOrder(hashes)) baseline.IndexStored(record, hashes[record]);
+        for (var r = 0; r < baseline._records; r++)
+        {
+            if ((baseline._flags[r] & Deleted) != 0) continue;
+            baseline.Count++;
+            baseline._liveBytes += baseline.StoredSize(r);
         }
         baseline.StoredPages = pages.Count;
         baseline.StoredBytes = pages.Sum(p => (long)p.Length);
@@ -90,9 +106,8 @@ public sealed class Baseline
     {
         capacity = Math.Max(capacity, 64);
         _locations = new long[capacity];
-        _hashes = new uint[capacity];
         _flags = new byte[capacity];
-        _slots = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(capacity * 10L / 7 + 1))];
+        _slots = new ulong[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(capacity * 10L / 7 + 1))];
     }
 
     /// <summary>Builds a baseline from key → values pairs (tests, small entities).</summary>
@@ -295,44 +310,100 @@ public sealed class Baseline
         if (_records == _locations.Length)
         {
             Array.Resize(ref _locations, _records * 2);
-            Array.Resize(ref _hashes, _records * 2);
             Array.Resize(ref _flags, _records * 2);
         }
         var record = _records++;
         _locations[record] = location;
-        _hashes[record] = hash;
         Count++;
         _liveBytes += StoredSize(record);
-        if (_records * 10L > _slots.Length * 7L) Grow();
-        else _slots[free] = record + 1;
+        if (_records * 10L > _slots.Length * 7L)
+        {
+            Grow();
+            free = Free(hash);
+        }
+        _slots[free] = Slot(hash, record);
         return record;
     }
 
+    /// <summary>While pages load: indexes a stored record, or hands its location to the earlier record of its key.</summary>
+    private void IndexStored(int record, uint hash)
+    {
+        var tombstone = (_flags[record] & Tombstone) != 0;
+        var earlier = Probe(hash, [], record, out var free);
+        if (earlier < 0)
+        {
+            if (tombstone) _flags[record] = Deleted;
+            else _slots[free] = Slot(hash, record);
+            return;
+        }
+        _flags[record] = Deleted;
+        if (tombstone) _flags[earlier] |= Deleted;
+        else
+        {
+            _locations[earlier] = _locations[record];
+            _flags[earlier] &= unchecked((byte)~Deleted);
+        }
+    }
+
+    /// <summary>The stored records in the order of their home slots (records of one key keep their page order).</summary>
+    private int[] InSlotOrder(uint[] hashes)
+    {
+        var shift = Math.Max(0, System.Numerics.BitOperations.Log2((uint)_slots.Length) - 16);
+        var mask = (uint)_slots.Length - 1;
+        var starts = new int[(_slots.Length >> shift) + 1];
+        for (var r = 0; r < _records; r++) starts[((hashes[r] & mask) >> shift) + 1]++;
+        for (var b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
+        var order = new int[_records];
+        for (var r = 0; r < _records; r++) order[starts[(hashes[r] & mask) >> shift]++] = r;
+        return order;
+    }
+
     /// <summary>The record of a key, or -1 with <paramref name="free"/> the slot where it would go.</summary>
-    private int Lookup(ReadOnlySpan<byte> key, uint hash, out int free)
+    private int Lookup(ReadOnlySpan<byte> key, uint hash, out int free) => Probe(hash, key, -1, out free);
+
+    /// <summary>
+    /// <see cref="Lookup"/> for <paramref name="key"/>, or for the key of the stored record <paramref name="of"/> when
+    /// that is not -1 (read only when a hash matches: records are indexed in slot order, their pages at random).
+    /// </summary>
+    private int Probe(uint hash, ReadOnlySpan<byte> key, int of, out int free)
     {
         var mask = _slots.Length - 1;
         for (var slot = (int)(hash & mask); ; slot = (slot + 1) & mask)
         {
-            var record = _slots[slot] - 1;
-            free = slot;
-            if (record < 0) return -1;
-            if (_hashes[record] == hash && KeyBytes(record).SequenceEqual(key)) return record;
+            var entry = _slots[slot];
+            if (entry == 0)
+            {
+                free = slot;
+                return -1;
+            }
+            var record = (int)(uint)entry - 1;
+            if ((uint)(entry >> 32) == hash && KeyBytes(record).SequenceEqual(of >= 0 ? KeyBytes(of) : key))
+            {
+                free = -1;
+                return record;
+            }
         }
     }
 
-    private void Place(int record, uint hash)
+    /// <summary>An index slot: the key's hash and the record number + 1 (0 is an empty slot).</summary>
+    private static ulong Slot(uint hash, int record) => (ulong)hash << 32 | (uint)(record + 1);
+
+    private int Free(uint hash)
     {
         var mask = _slots.Length - 1;
         var slot = (int)(hash & mask);
         while (_slots[slot] != 0) slot = (slot + 1) & mask;
-        _slots[slot] = record + 1;
+        return slot;
     }
 
     private void Grow()
     {
-        _slots = new int[_slots.Length * 2];
-        for (var r = 0; r < _records; r++) Place(r, _hashes[r]);
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
+        foreach (var entry in old)
+        {
+            if (entry != 0) _slots[Free((uint)(entry >> 32))] = entry;
+        }
     }
 
     private static int CountRecords(byte[] page)

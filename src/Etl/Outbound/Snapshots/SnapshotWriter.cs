@@ -16,6 +16,12 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>Rows per row group: large groups read fast in DuckDB and pandas.</summary>
     public const int RowGroupSize = 131_072;
 
+    /// <summary>
+    /// Values of a text column Parquet.Net looks at before it tries dictionary encoding: a column of mostly distinct
+    /// values (SKUs, names) is then written plainly without hashing every value of the row group first.
+    /// </summary>
+    private const int DictionarySample = 4096;
+
     private readonly EntitySchema _schema;
     private readonly DataField[] _fields;
     private readonly DataField<bool> _isValid;
@@ -74,7 +80,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         try
         {
-            var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, CompressionLevel = CompressionLevel.Fastest };
+            var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, CompressionLevel = CompressionLevel.Fastest, DictionaryEncodingSampleSize = DictionarySample };
             var isValid = new DataField<bool>("is_valid");
             var writer = await ParquetWriter.CreateAsync(new ParquetSchema([.. fields, isValid]), stream, options, cancellationToken: cancellationToken);
             return new SnapshotWriter(schema, path, temp, fields, isValid, stream, writer);
