@@ -27,10 +27,12 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly DataField<bool> _isValid;
     private readonly FileStream _stream;
     private readonly ParquetWriter _writer;
-    private readonly List<RowChunk> _pending = [];
-    private readonly Array?[] _columns;
-    private bool[]? _valid;
-    private int _pendingRows;
+    private readonly Array[] _columns;
+    private bool[] _valid = new bool[RowGroupSize];
+    private int[] _included = new int[RowChunk.Capacity];
+    private char[] _texts = new char[RowGroupSize * 16];
+    private int _textsUsed;
+    private int _rows;
     private bool _closed;
 
     private SnapshotWriter(EntitySchema schema, string path, string tempPath, DataField[] fields, DataField<bool> isValid, FileStream stream, ParquetWriter writer)
@@ -40,7 +42,14 @@ public sealed class SnapshotWriter : IAsyncDisposable
         Path = path;
         TempPath = tempPath;
         _fields = fields;
-        _columns = new Array?[fields.Length];
+        _columns = [.. schema.Fields.Select(f => f.Kind switch
+        {
+            FieldKind.Integer => (Array)new long?[RowGroupSize],
+            FieldKind.Number => new decimal?[RowGroupSize],
+            FieldKind.Date => new DateOnly?[RowGroupSize],
+            FieldKind.Flag => new bool?[RowGroupSize],
+            _ => new ReadOnlyMemory<char>?[RowGroupSize],
+        })];
         _stream = stream;
         _writer = writer;
     }
@@ -94,22 +103,39 @@ public sealed class SnapshotWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds a classified chunk (its rows that did not convert are left out); writes a row group once enough rows wait.
-    /// Returns the chunks written, which nothing reads any more.
+    /// Copies a classified chunk's rows (those that did not convert are left out) into the row group being built, so
+    /// that the chunk can be reused at once; writes the row group once it is full.
     /// </summary>
-    public async Task<List<RowChunk>> AppendAsync(RowChunk chunk, CancellationToken cancellationToken)
+    public async Task AppendAsync(RowChunk chunk, CancellationToken cancellationToken)
     {
-        _pending.Add(chunk);
-        _pendingRows += chunk.Count;
-        return _pendingRows >= RowGroupSize ? await FlushAsync(cancellationToken) : [];
+        if (_rows + chunk.Count > RowGroupSize && _rows > 0) await FlushAsync(cancellationToken);
+        var count = 0;
+        for (var row = 0; row < chunk.Count; row++)
+        {
+            if (!chunk.HasConversionProblem(row)) _included[count++] = row;
+        }
+        var rows = _included.AsSpan(0, count);
+        for (var f = 0; f < _fields.Length; f++)
+        {
+            switch (_schema.Fields[f].Kind)
+            {
+                case FieldKind.Integer: Copy(f, chunk, rows, static (c, r, f) => c.Integer(r, f)); break;
+                case FieldKind.Number: Copy(f, chunk, rows, static (c, r, f) => Math.Round(c.Number(r, f), 4)); break;
+                case FieldKind.Date: Copy(f, chunk, rows, static (c, r, f) => c.Date(r, f)); break;
+                case FieldKind.Flag: Copy(f, chunk, rows, static (c, r, f) => c.Flag(r, f)); break;
+                default: CopyTexts(f, chunk, rows); break;
+            }
+        }
+        var valid = Room(ref _valid, count);
+        foreach (var row in rows) valid[_rows++] = chunk.Valid[row];
+        if (_rows == RowGroupSize) await FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes the last row group and closes the file (still under its temp name); returns the chunks written.</summary>
-    public async Task<List<RowChunk>> CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the last row group and closes the file (still under its temp name).</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        var written = _pendingRows > 0 || Rows == 0 ? await FlushAsync(cancellationToken) : [];
+        if (_rows > 0 || Rows == 0) await FlushAsync(cancellationToken);
         await CloseAsync();
-        return written;
     }
 
     /// <summary>Makes the snapshot visible.</summary>
@@ -132,82 +158,70 @@ public sealed class SnapshotWriter : IAsyncDisposable
         await _stream.DisposeAsync();
     }
 
-    private async Task<List<RowChunk>> FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var rows = 0;
-        foreach (var chunk in _pending)
-        {
-            for (var row = 0; row < chunk.Count; row++) rows += chunk.HasConversionProblem(row) ? 0 : 1;
-        }
         using var group = _writer.CreateRowGroup();
         for (var f = 0; f < _fields.Length; f++)
         {
             var field = _fields[f];
-            switch (_schema.Fields[f].Kind)
+            switch (_columns[f])
             {
-                case FieldKind.Integer:
-                    await group.WriteAsync<long>(field, Column(f, rows, (c, r) => c.Integer(r, f)), null, null, cancellationToken);
-                    break;
-                case FieldKind.Number:
-                    await group.WriteAsync<decimal>(field, Column(f, rows, (c, r) => Math.Round(c.Number(r, f), 4)), null, null, cancellationToken);
-                    break;
-                case FieldKind.Date:
-                    await group.WriteAsync<DateOnly>(field, Column(f, rows, (c, r) => c.Date(r, f)), null, null, cancellationToken);
-                    break;
-                case FieldKind.Flag:
-                    await group.WriteAsync<bool>(field, Column(f, rows, (c, r) => c.Flag(r, f)), null, null, cancellationToken);
-                    break;
-                default:
-                    await group.WriteAsync<ReadOnlyMemory<char>>(field, Column(f, rows, (c, r) => c.TextMemory(r, f)), null, null, cancellationToken);
-                    break;
+                case long?[] integers: await group.WriteAsync<long>(field, integers.AsMemory(0, _rows), null, null, cancellationToken); break;
+                case decimal?[] numbers: await group.WriteAsync<decimal>(field, numbers.AsMemory(0, _rows), null, null, cancellationToken); break;
+                case DateOnly?[] dates: await group.WriteAsync<DateOnly>(field, dates.AsMemory(0, _rows), null, null, cancellationToken); break;
+                case bool?[] flags: await group.WriteAsync<bool>(field, flags.AsMemory(0, _rows), null, null, cancellationToken); break;
+                case ReadOnlyMemory<char>?[] texts: await group.WriteAsync<ReadOnlyMemory<char>>(field, texts.AsMemory(0, _rows), null, null, cancellationToken); break;
             }
         }
         Testing.CrashPoints.Hit("outbound.mid-snapshot");
         Testing.CrashPoints.Write("outbound.snapshot");
-        var valid = Buffer(ref _valid, rows);
-        var i = 0;
-        foreach (var (chunk, row) in Included()) valid[i++] = chunk.Valid[row];
-        await group.WriteAsync<bool>(_isValid, valid.AsMemory(0, rows), null, null, cancellationToken);
-        Rows += rows;
-        var written = new List<RowChunk>(_pending);
-        _pending.Clear();
-        _pendingRows = 0;
-        return written;
+        await group.WriteAsync<bool>(_isValid, _valid.AsMemory(0, _rows), null, null, cancellationToken);
+        Rows += _rows;
+        _rows = 0;
+        _textsUsed = 0;
     }
 
-    /// <summary>The waiting rows that go into the snapshot (every row that converted).</summary>
-    private IEnumerable<(RowChunk Chunk, int Row)> Included()
+    /// <summary>Copies a typed field of the rows into its column (null where the field is empty).</summary>
+    private void Copy<T>(int field, RowChunk chunk, ReadOnlySpan<int> rows, Func<RowChunk, int, int, T> value) where T : struct
     {
-        foreach (var chunk in _pending)
-        {
-            for (var row = 0; row < chunk.Count; row++)
-            {
-                if (!chunk.HasConversionProblem(row)) yield return (chunk, row);
-            }
-        }
-    }
-
-    /// <summary>A field's values for the row group, in a buffer reused from group to group.</summary>
-    private ReadOnlyMemory<T?> Column<T>(int field, int rows, Func<RowChunk, int, T> value) where T : struct
-    {
-        var values = (T?[]?)_columns[field];
-        values = Buffer(ref values, rows);
+        var column = (T?[])_columns[field];
+        var values = Room(ref column, rows.Length);
         _columns[field] = values;
-        var i = 0;
-        foreach (var chunk in _pending)
-        {
-            for (var row = 0; row < chunk.Count; row++)
-            {
-                if (chunk.HasConversionProblem(row)) continue;
-                values[i++] = chunk.HasValue(row, field) ? value(chunk, row) : null;
-            }
-        }
-        return values.AsMemory(0, rows);
+        var at = _rows;
+        foreach (var row in rows) values[at++] = chunk.HasValue(row, field) ? value(chunk, row, field) : null;
     }
 
-    private static T[] Buffer<T>(ref T[]? buffer, int rows)
+    /// <summary>Copies a text field of the rows into the row group's own characters and its column.</summary>
+    private void CopyTexts(int field, RowChunk chunk, ReadOnlySpan<int> rows)
     {
-        if (buffer is null || buffer.Length < rows) buffer = new T[Math.Max(rows, RowGroupSize)];
-        return buffer;
+        var column = (ReadOnlyMemory<char>?[])_columns[field];
+        var values = Room(ref column, rows.Length);
+        _columns[field] = values;
+        var at = _rows;
+        foreach (var row in rows)
+        {
+            if (!chunk.HasValue(row, field))
+            {
+                values[at++] = null;
+                continue;
+            }
+            var text = chunk.Text(row, field);
+            if (_texts.Length - _textsUsed < text.Length)
+            {
+                // The values copied so far keep the full buffer alive until the row group is written.
+                _texts = new char[Math.Max(_texts.Length * 2, text.Length)];
+                _textsUsed = 0;
+            }
+            text.CopyTo(_texts.AsSpan(_textsUsed));
+            values[at++] = _texts.AsMemory(_textsUsed, text.Length);
+            _textsUsed += text.Length;
+        }
+    }
+
+    /// <summary>The column with room for <paramref name="rows"/> more rows of the group.</summary>
+    private T[] Room<T>(ref T[] column, int rows)
+    {
+        if (column.Length < _rows + rows) Array.Resize(ref column, _rows + rows);
+        return column;
     }
 }

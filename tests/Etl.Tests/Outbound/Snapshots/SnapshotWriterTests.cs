@@ -257,55 +257,72 @@ public sealed class SnapshotWriterTests
     }
 
     [Test]
-    public async Task AppendAsync_ChunksAreHandedBackOnceTheirRowGroupIsWritten()
+    public async Task AppendAsync_NineFullChunks_RowGroupOfEightChunksThenTheRest()
     {
         var schema = InventoryEntity.Schema;
-        var chunks = Enumerable.Range(0, 9).Select(c => FullChunk(schema, c * RowChunk.Capacity)).ToList();
         var path = PathOf(schema);
-        var handedBack = new List<List<RowChunk>>();
         await using (var writer = await SnapshotWriter.CreateAsync(schema, path, CancellationToken.None))
         {
-            foreach (var chunk in chunks) handedBack.Add(await writer.AppendAsync(chunk, CancellationToken.None));
-            handedBack.Add(await writer.CompleteAsync(CancellationToken.None));
+            for (var c = 0; c < 9; c++) await writer.AppendAsync(FullChunk(schema, c * RowChunk.Capacity), CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
             writer.Publish();
         }
 
         // A row group holds SnapshotWriter.RowGroupSize rows: eight full chunks.
-        Assert.That(handedBack.Select(h => h.Count), Is.EqualTo(new[] { 0, 0, 0, 0, 0, 0, 0, 8, 0, 1 }));
-        Assert.That(handedBack[7], Is.EqualTo(chunks.Take(8)).AsCollection);
-        Assert.That(handedBack[9].Single(), Is.SameAs(chunks[8]));
         var file = await ParquetFile.ReadAsync(path);
         Assert.That(file.Rows, Is.EqualTo(9L * RowChunk.Capacity));
         Assert.That(file.RowGroups, Is.EqualTo(2));
+        Assert.That(file.Columns["sku"][^1], Is.EqualTo($"S{9 * RowChunk.Capacity - 1:D7}"));
     }
 
     [Test]
-    public async Task AppendAsync_ChunkReusedOnceHandedBack_SnapshotKeepsWhatItHeld()
+    public async Task AppendAsync_ChunkReusedRightAfterwards_SnapshotKeepsWhatItHeld()
     {
         var schema = InventoryEntity.Schema;
-        var chunks = Enumerable.Range(0, 8).Select(c => FullChunk(schema, c * RowChunk.Capacity)).ToList();
         var path = PathOf(schema);
         await using (var writer = await SnapshotWriter.CreateAsync(schema, path, CancellationToken.None))
         {
-            List<RowChunk> written = [];
-            foreach (var chunk in chunks) written = await writer.AppendAsync(chunk, CancellationToken.None);
-            Assert.That(written, Has.Count.EqualTo(8));
-            var reused = written[0];
-            reused.Clear();
-            reused.Add(2, ["REUSED-LONGER-THAN-BEFORE", "EAST", "7", "7", "0"]);
-            reused.Valid[0] = true;
-            await writer.AppendAsync(reused, CancellationToken.None);
+            var chunk = FullChunk(schema, 0);
+            await writer.AppendAsync(chunk, CancellationToken.None);
+            chunk.Clear();
+            chunk.Add(2, ["REUSED-LONGER-THAN-BEFORE", "EAST", "7", "7", "0"]);
+            chunk.Valid[0] = true;
+            await writer.AppendAsync(chunk, CancellationToken.None);
             await writer.CompleteAsync(CancellationToken.None);
             writer.Publish();
         }
 
         var file = await ParquetFile.ReadAsync(path);
-        Assert.That(file.Rows, Is.EqualTo(8L * RowChunk.Capacity + 1));
+        Assert.That(file.Rows, Is.EqualTo(RowChunk.Capacity + 1L));
         Assert.That(file.Columns["sku"][0], Is.EqualTo("S0000000"));
         Assert.That(file.Columns["sku"][RowChunk.Capacity - 1], Is.EqualTo($"S{RowChunk.Capacity - 1:D7}"));
         Assert.That(file.Columns["sku"][^1], Is.EqualTo("REUSED-LONGER-THAN-BEFORE"));
         Assert.That(file.Columns["warehouse"][^1], Is.EqualTo("EAST"));
-        Assert.That(file.Columns["warehouse"].Take(8 * RowChunk.Capacity), Is.All.EqualTo("MAIN"));
+        Assert.That(file.Columns["qty_available"][^1], Is.EqualTo(7L));
+        Assert.That(file.Columns["warehouse"].Take(RowChunk.Capacity), Is.All.EqualTo("MAIN"));
+    }
+
+    [Test]
+    public async Task AppendAsync_TextsOutgrowTheRowGroupsBuffer_EveryValueKept()
+    {
+        var schema = InventoryEntity.Schema;
+        var path = PathOf(schema);
+        var prefix = new string('x', 30);
+        await using (var writer = await SnapshotWriter.CreateAsync(schema, path, CancellationToken.None))
+        {
+            for (var c = 0; c < 8; c++)
+            {
+                var chunk = new RowChunk(schema);
+                for (var i = 0; i < RowChunk.Capacity; i++) chunk.Add(i + 2, [$"{prefix}{c * RowChunk.Capacity + i:D7}", "MAIN", "1", "1", "0"]);
+                for (var i = 0; i < RowChunk.Capacity; i++) chunk.Valid[i] = true;
+                await writer.AppendAsync(chunk, CancellationToken.None);
+            }
+            await writer.CompleteAsync(CancellationToken.None);
+            writer.Publish();
+        }
+
+        var file = await ParquetFile.ReadAsync(path);
+        Assert.That(file.Columns["sku"], Is.EqualTo(Enumerable.Range(0, 8 * RowChunk.Capacity).Select(i => $"{prefix}{i:D7}")).AsCollection);
     }
 
     [Test]
