@@ -18,7 +18,7 @@ public static class FieldConverter
         return value.IsEmpty ? null : value.Length == text.Length ? text : value.ToString();
     }
 
-    /// <summary>Trims a field where its kind says so; empty when the value is empty (null).</summary>
+    /// <summary>Trims a field where its kind says so; empty when the value is empty (null). The result is a slice of <paramref name="text"/>.</summary>
     public static ReadOnlySpan<char> Clean(FieldSpec field, ReadOnlySpan<char> text)
     {
         var value = field.IsTrimmed ? text.Trim() : text;

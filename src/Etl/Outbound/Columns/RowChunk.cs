@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Etl.Entities;
 
@@ -300,12 +302,13 @@ public sealed class RowChunk
         var text = _chars.AsSpan(start, length);
         var cleaned = FieldConverter.Clean(_fields[field], text);
         var i = Index(field, Count);
-        if (cleaned.IsEmpty || !text.Overlaps(cleaned, out var trimmed))
+        if (cleaned.IsEmpty)
         {
             _lengths[i] = -1;
             return;
         }
-        var offset = start + trimmed;
+        // The cleaned value is a slice of the text (trimmed or not): where it starts in it.
+        var offset = start + (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetReference(text), ref MemoryMarshal.GetReference(cleaned)) / sizeof(char));
         _starts[i] = offset;
         _lengths[i] = cleaned.Length;
         _charsUsed = offset + cleaned.Length;
