@@ -12,7 +12,7 @@ namespace Etl.Cli;
 /// </summary>
 internal sealed class CliHost : IDisposable
 {
-    private ILoggerFactory? _loggers;
+    private Task<ILoggerFactory>? _loggers;
 
     private CliHost(EtlSettings settings, bool quiet)
     {
@@ -36,15 +36,37 @@ internal sealed class CliHost : IDisposable
     public static CliHost Build(string? dataRoot, PipelineDefinition? pipeline = null, bool quiet = false) =>
         new(CliConfiguration.Load(dataRoot, pipeline).Settings, quiet);
 
-    /// <summary>A logger of the console log (created with the first one), in Log:Format.</summary>
+    /// <summary>
+    /// A logger of the console log, in Log:Format. The console log is built on another thread when the first logger is
+    /// asked for (it takes a twentieth of a second at start-up) while the command goes on; the first message waits for it.
+    /// </summary>
     public ILogger Logger(string category)
     {
-        _loggers ??= LoggerFactory.Create(logging => CliConfiguration.ConfigureLogging(logging, Settings.Log.Format, Quiet));
-        return _loggers.CreateLogger(category);
+        if (_loggers is null)
+        {
+            var (format, quiet) = (Settings.Log.Format, Quiet);
+            _loggers = Task.Run(() => LoggerFactory.Create(logging => CliConfiguration.ConfigureLogging(logging, format, quiet)));
+        }
+        return new DeferredLogger(_loggers, category);
     }
 
     /// <summary>Flushes the console log.</summary>
-    public void Dispose() => _loggers?.Dispose();
+    public void Dispose() => _loggers?.GetAwaiter().GetResult().Dispose();
+
+    /// <summary>A logger whose factory is still being built; it waits for it at its first use.</summary>
+    private sealed class DeferredLogger(Task<ILoggerFactory> factory, string category) : ILogger
+    {
+        private ILogger? _logger;
+
+        private ILogger Inner => _logger ??= factory.GetAwaiter().GetResult().CreateLogger(category);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => Inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => Inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Inner.Log(logLevel, eventId, state, exception, formatter);
+    }
 
     /// <summary>Runs a command body, turning errors into the contract's exit codes and clear messages.</summary>
     public static async Task<int> ExecuteAsync(Func<Task<int>> body)
