@@ -37,17 +37,49 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     /// <summary>Where the graph's time went, per stage (summed over its threads).</summary>
     public StageTimes Times { get; } = times ?? new();
 
-    /// <summary>Reads the source (twice when it repeats a key) and stages payloads and snapshot.</summary>
+    /// <summary>The records the portal held before the run (the baseline's count as loaded), for the guards.</summary>
+    private int _held;
+
+    /// <summary>
+    /// Reads the source (twice when it repeats a key) and stages payloads and snapshot. The baseline then holds the
+    /// run's changes in memory, applied while the snapshot's last row group is written; nothing is stored here (the
+    /// caller stores the baseline once the payloads are published, see <see cref="StateStore.AdvanceBaseline"/>).
+    /// </summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
     {
         var (payloads, snapshot, repeats) = await PassAsync(null, cancellationToken);
-        if (repeats is null) return (payloads, snapshot);
-        payloads.Dispose();
-        await snapshot.DisposeAsync();
-        (await baseline).ClearSeen();
-        Result = new EntityResult(job.Schema.Name);
-        (payloads, snapshot, _) = await PassAsync(repeats, cancellationToken);
-        return (payloads, snapshot);
+        if (repeats is not null)
+        {
+            payloads.Dispose();
+            await snapshot.DisposeAsync();
+            (await baseline).ClearSeen();
+            Result = new EntityResult(job.Schema.Name);
+            (payloads, snapshot, _) = await PassAsync(repeats, cancellationToken);
+        }
+        try
+        {
+            var completing = Task.Run(async () =>
+            {
+                using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
+            }, cancellationToken);
+            try
+            {
+                var held = await baseline;
+                _held = held.Count;
+                Times.Time("baseline save", () => held.Apply(payloads.Changes));
+            }
+            finally
+            {
+                await completing;
+            }
+            return (payloads, snapshot);
+        }
+        catch
+        {
+            payloads.Dispose();
+            await snapshot.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot, DropRepeats? Repeats)> PassAsync(DropRepeats? knownRepeats, CancellationToken cancellationToken)
@@ -101,7 +133,6 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             Result.Removed = removals.Count;
             payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
             payloads.Complete();
-            using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             return (payloads, snapshot, differ!.Repeats);
         }
         catch
@@ -113,8 +144,9 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     }
 
     /// <summary>Why the entity must not be published (file fails or entity stops), or null when it may.</summary>
-    public (string Status, string Reason)? GuardViolation(int baselineCount)
+    public (string Status, string Reason)? GuardViolation()
     {
+        var baselineCount = _held;
         var guards = job.Guards;
         var r = Result;
         if (r.Read == 0 && !guards.AllowMassRemoval)

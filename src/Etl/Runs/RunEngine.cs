@@ -157,7 +157,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
             using (payloads)
             await using (snapshot)
             {
-                if (graph.GuardViolation(baseline.Count) is { } violation)
+                if (graph.GuardViolation() is { } violation)
                 {
                     Stop(result, violation.Status, violation.Reason, drops, selection);
                 }
@@ -172,7 +172,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                     });
                     result.Batches = published.Count;
                     result.RecordsWritten = payloads.Records;
-                    graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline, payloads.Changes));
+                    graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline));
                     result.Snapshot = snapshot.Path;
                     if (selection?.Newest is { } newest) drops.MoveToProcessed(newest, runId);
                 }

@@ -194,6 +194,13 @@ public sealed class Baseline
         else Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record, free);
     }
 
+    /// <summary>Sets or removes (null values) each key in order; returns this baseline.</summary>
+    public Baseline Apply(IEnumerable<BaselineChange> changes)
+    {
+        foreach (var change in changes) Set(change.Key, change.Values);
+        return this;
+    }
+
     /// <summary>The keys not marked seen, as text.</summary>
     public IEnumerable<string> UnseenKeys()
     {

@@ -64,7 +64,7 @@ public sealed partial class OutboundGraphTests
     private void Hold(EntitySchema schema, params string?[][] rows) =>
         _state.ApplyToBaseline(schema.Name, [.. rows.Select(r => Rows.Create(schema, r)).Select(r => new BaselineChange(r.Key, RowFactory.PortalValues(schema, r)))]);
 
-    private sealed record Ran(EntitySchema Schema, OutboundGraph Graph, StagedPayloads Payloads, SnapshotWriter Snapshot, Baseline Baseline, int BaselineCount);
+    private sealed record Ran(EntitySchema Schema, OutboundGraph Graph, StagedPayloads Payloads, SnapshotWriter Snapshot, Baseline Baseline);
 
     private async Task<Ran> RunAsync(EntitySchema schema, string drop, int batchSize = 1000, Guards? guards = null, bool fullResync = false)
     {
@@ -74,14 +74,14 @@ public sealed partial class OutboundGraphTests
         var (payloads, snapshot) = await graph.RunAsync(CancellationToken.None);
         _payloads.Add(payloads);
         _snapshots.Add(snapshot);
-        return new Ran(schema, graph, payloads, snapshot, baseline, baseline.Count);
+        return new Ran(schema, graph, payloads, snapshot, baseline);
     }
 
     /// <summary>Publishes the payloads, then advances the baseline with them, as RunEngine does.</summary>
     private List<string> Publish(Ran ran)
     {
         var published = ran.Payloads.Publish(_clock);
-        _state.AdvanceBaseline(ran.Schema.Name, ran.Baseline, ran.Payloads.Changes);
+        _state.AdvanceBaseline(ran.Schema.Name, ran.Baseline);
         return published;
     }
 
@@ -106,6 +106,7 @@ public sealed partial class OutboundGraphTests
         Assert.That(File.Exists(ran.Snapshot.Path), Is.False);
         Assert.That(_temp.Files("snapshots"), Is.All.Contains("/.").And.All.EndsWith(".tmp"));
         Assert.That(Held("inventory"), Is.Empty, "nothing reaches the baseline before publish");
+        Assert.That(ran.Baseline.Count, Is.EqualTo(5), "the run's changes wait in the baseline in memory until it is stored");
     }
 
     [Test]
@@ -330,7 +331,7 @@ public sealed partial class OutboundGraphTests
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv), guards: guards);
 
-        var violation = ran.Graph.GuardViolation(ran.BaselineCount);
+        var violation = ran.Graph.GuardViolation();
         Assert.That(violation, Is.Not.Null);
         Assert.That(violation!.Value.Status, Is.EqualTo(EntityStatus.Failed));
         Assert.That(violation.Value.Reason, Does.Contain("inventory_1.csv").And.Contain("3 of 20"));
@@ -346,7 +347,7 @@ public sealed partial class OutboundGraphTests
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, csv), guards: guards);
 
         Assert.That(ran.Graph.Result.Invalid, Is.EqualTo(invalid));
-        Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
+        Assert.That(ran.Graph.GuardViolation(), Is.Null);
     }
 
     [Test]
@@ -356,7 +357,7 @@ public sealed partial class OutboundGraphTests
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, InventoryHeader));
 
-        var violation = ran.Graph.GuardViolation(ran.BaselineCount);
+        var violation = ran.Graph.GuardViolation();
         Assert.That(violation?.Status, Is.EqualTo(EntityStatus.Stopped));
         Assert.That(violation!.Value.Reason, Does.Contain("no rows").And.Contain("--allow-mass-removal"));
     }
@@ -368,7 +369,7 @@ public sealed partial class OutboundGraphTests
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, InventoryHeader), guards: DefaultGuards with { AllowMassRemoval = true });
 
-        Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
+        Assert.That(ran.Graph.GuardViolation(), Is.Null);
         var published = Publish(ran);
         Assert.That(published, Has.Count.EqualTo(1));
         Assert.That(Held("inventory"), Is.Empty);
@@ -381,7 +382,7 @@ public sealed partial class OutboundGraphTests
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 30)));
 
-        var violation = ran.Graph.GuardViolation(ran.BaselineCount);
+        var violation = ran.Graph.GuardViolation();
         Assert.That(ran.Graph.Result.Removed, Is.EqualTo(20));
         Assert.That(violation?.Status, Is.EqualTo(EntityStatus.Stopped));
         Assert.That(violation!.Value.Reason, Does.Contain("20 of the 50").And.Contain("--allow-mass-removal"));
@@ -394,7 +395,7 @@ public sealed partial class OutboundGraphTests
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 30)), guards: DefaultGuards with { AllowMassRemoval = true });
 
-        Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
+        Assert.That(ran.Graph.GuardViolation(), Is.Null);
         Publish(ran);
         Assert.That(_state.LoadBaseline("inventory").Count, Is.EqualTo(30));
     }
@@ -408,7 +409,7 @@ public sealed partial class OutboundGraphTests
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, kept)));
 
         Assert.That(ran.Graph.Result.Removed, Is.EqualTo(held - kept));
-        Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Null);
+        Assert.That(ran.Graph.GuardViolation(), Is.Null);
     }
 
     [Test]
@@ -418,7 +419,7 @@ public sealed partial class OutboundGraphTests
         var before = Held("inventory");
 
         var ran = await RunAsync(InventoryEntity.Schema, Drop(InventoryEntity.Schema, Inventory(0, 30, qty: 7)));
-        Assert.That(ran.Graph.GuardViolation(ran.BaselineCount), Is.Not.Null);
+        Assert.That(ran.Graph.GuardViolation(), Is.Not.Null);
         ran.Payloads.Dispose();
         await ran.Snapshot.DisposeAsync();
 

@@ -171,8 +171,8 @@ public sealed class StateStoreTests
             store.ApplyToBaseline("inventory", [new BaselineChange($"A{Us}MAIN", "a"), new BaselineChange($"B{Us}MAIN", "b"), new BaselineChange($"C{Us}MAIN", "c")]);
             var baseline = store.LoadBaseline("inventory");
 
-            store.AdvanceBaseline("inventory", baseline,
-                [new BaselineChange($"A{Us}MAIN", "a2"), new BaselineChange($"B{Us}MAIN", null), new BaselineChange($"Ä{Us}MAIN", "ä"), new BaselineChange($"C{Us}MAIN", StateStore.UnknownValues)]);
+            store.AdvanceBaseline("inventory", baseline.Apply(
+                [new BaselineChange($"A{Us}MAIN", "a2"), new BaselineChange($"B{Us}MAIN", null), new BaselineChange($"Ä{Us}MAIN", "ä"), new BaselineChange($"C{Us}MAIN", StateStore.UnknownValues)]));
 
             Assert.That(Values(baseline), Is.EqualTo(new Dictionary<string, string>
             {
@@ -195,9 +195,9 @@ public sealed class StateStoreTests
     public void AdvanceBaseline_TwoRuns_SecondAddsItsChangesAsAPage()
     {
         using var store = StateStore.Open(_temp.Path);
-        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("A", "1"), new BaselineChange("B", "2")]));
 
-        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("B", null), new BaselineChange("C", "3")]);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("B", null), new BaselineChange("C", "3")]));
 
         Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }));
         Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.EqualTo(2), "the first run's page, then the second's changes (B's tombstone, C)");
@@ -207,15 +207,15 @@ public sealed class StateStoreTests
     public void AdvanceBaseline_SmallChanges_OnlyTheChangesWrittenUntilTheyOutweighTheKeys()
     {
         using var store = StateStore.Open(_temp.Path);
-        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(0, 1000).Select(i => new BaselineChange($"K{i:D4}", "100"))]);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Enumerable.Range(0, 1000).Select(i => new BaselineChange($"K{i:D4}", "100"))]));
         var full = Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'");
 
-        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(0, 50).Select(i => new BaselineChange($"K{i:D4}", "200"))]);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Enumerable.Range(0, 50).Select(i => new BaselineChange($"K{i:D4}", "200"))]));
 
         Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThan(full * 11 / 10), "5% changed: only they are added");
         for (var run = 0; run < 30; run++)
         {
-            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [.. Enumerable.Range(run * 30, 100).Select(i => new BaselineChange($"K{i % 1000:D4}", $"{run}"))]);
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Enumerable.Range(run * 30, 100).Select(i => new BaselineChange($"K{i % 1000:D4}", $"{run}"))]));
             Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThanOrEqualTo(full * 2 + 2000), $"run {run}: the pages are written afresh before the changes outweigh the keys");
         }
         var expected = Enumerable.Range(0, 1000).ToDictionary(i => $"K{i:D4}", i => i < 50 ? "200" : "100");
@@ -232,8 +232,8 @@ public sealed class StateStoreTests
     {
         using (var store = StateStore.Open(_temp.Path))
         {
-            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1")]);
-            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", null)]);
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("A", "1")]));
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("A", null)]));
         }
 
         using var reopened = StateStore.Open(_temp.Path);
@@ -247,7 +247,7 @@ public sealed class StateStoreTests
     {
         using (var store = StateStore.Open(_temp.Path))
         {
-            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2"), new BaselineChange("C", "3")]);
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("A", "1"), new BaselineChange("B", "2"), new BaselineChange("C", "3")]));
             store.ApplyToBaseline("costs", [new BaselineChange("A", "1b"), new BaselineChange("B", null), new BaselineChange("D", "4")]);
             store.ForgetBaseline("costs", ["C"]);
             store.ApplyToBaseline("costs", [new BaselineChange("D", "4b")]);
@@ -266,7 +266,7 @@ public sealed class StateStoreTests
         store.ApplyToBaseline("costs", [new BaselineChange("A", "from the journal"), new BaselineChange("B", "kept")]);
         var baseline = store.LoadBaseline("costs");
 
-        store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "from the run")]);
+        store.AdvanceBaseline("costs", baseline.Apply([new BaselineChange("A", "from the run")]));
 
         Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "from the run", ["B"] = "kept" }));
         Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
@@ -278,12 +278,12 @@ public sealed class StateStoreTests
         // A refusal noted (by the uploader) while the run diffed: the portal's value is unknown, so the key must be sent again.
         using (var store = StateStore.Open(_temp.Path))
         {
-            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [new BaselineChange("A", "1"), new BaselineChange("B", "2")]);
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("A", "1"), new BaselineChange("B", "2")]));
             var baseline = store.LoadBaseline("costs");
             store.ForgetBaseline("costs", ["A"]);
             store.ApplyToBaseline("costs", [new BaselineChange("B", null)]);
 
-            store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "1 new"), new BaselineChange("B", "2 new"), new BaselineChange("C", "3")]);
+            store.AdvanceBaseline("costs", baseline.Apply([new BaselineChange("A", "1 new"), new BaselineChange("B", "2 new"), new BaselineChange("C", "3")]));
 
             Assert.That(baseline.ValuesOf("A"), Is.EqualTo(StateStore.UnknownValues));
             Assert.That(baseline.ValuesOf("B"), Is.Null);
@@ -299,12 +299,12 @@ public sealed class StateStoreTests
     public void AdvanceBaseline_OneEntity_OtherEntitiesJournalAndPagesUntouched()
     {
         using var store = StateStore.Open(_temp.Path);
-        store.AdvanceBaseline("items", store.LoadBaseline("items"), [new BaselineChange("I", "paged")]);
+        store.AdvanceBaseline("items", store.LoadBaseline("items").Apply([new BaselineChange("I", "paged")]));
         store.ApplyToBaseline("items", [new BaselineChange("J", "journal")]);
         var costs = store.LoadBaseline("costs");
         store.ApplyToBaseline("items", [new BaselineChange("K", "journal after costs loaded")]);
 
-        store.AdvanceBaseline("costs", costs, [new BaselineChange("A", "cost")]);
+        store.AdvanceBaseline("costs", costs.Apply([new BaselineChange("A", "cost")]));
 
         Assert.That(Values(store, "items"), Is.EqualTo(new Dictionary<string, string> { ["I"] = "paged", ["J"] = "journal", ["K"] = "journal after costs loaded" }));
         Assert.That(Values(store, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "cost" }));
@@ -316,10 +316,10 @@ public sealed class StateStoreTests
     {
         using var store = StateStore.Open(_temp.Path);
         var baseline = store.LoadBaseline("costs");
-        store.AdvanceBaseline("costs", baseline, [new BaselineChange("A", "1")]);
+        store.AdvanceBaseline("costs", baseline.Apply([new BaselineChange("A", "1")]));
         store.ApplyToBaseline("costs", [new BaselineChange("B", "2")]);
 
-        store.AdvanceBaseline("costs", baseline, [new BaselineChange("C", "3")]);
+        store.AdvanceBaseline("costs", baseline.Apply([new BaselineChange("C", "3")]));
 
         Assert.That(Values(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "2", ["C"] = "3" }));
         Assert.That(Values(store, "costs"), Is.EqualTo(Values(baseline)));
@@ -360,7 +360,7 @@ public sealed class StateStoreTests
         {
             Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.EqualTo(3), "opening again migrates nothing twice");
             var baseline = reopened.LoadBaseline("inventory");
-            reopened.AdvanceBaseline("inventory", baseline, [new BaselineChange($"B-3{Us}MAIN", $"B-3{Us}MAIN{Us}1")]);
+            reopened.AdvanceBaseline("inventory", baseline.Apply([new BaselineChange($"B-3{Us}MAIN", $"B-3{Us}MAIN{Us}1")]));
         }
 
         using var advanced = StateStore.Open(_temp.Path);
@@ -378,7 +378,7 @@ public sealed class StateStoreTests
         using (var store = StateStore.Open(_temp.Path))
         {
             var baseline = store.LoadBaseline("inventory");
-            store.AdvanceBaseline("inventory", baseline, [.. Enumerable.Range(0, keys).Select(i => new BaselineChange(Key(i), Vals(i)))]);
+            store.AdvanceBaseline("inventory", baseline.Apply([.. Enumerable.Range(0, keys).Select(i => new BaselineChange(Key(i), Vals(i)))]));
         }
 
         Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'inventory'"), Is.GreaterThan(1));

@@ -134,7 +134,7 @@ public sealed class StagedPayloadsTests
         staged.Complete();
 
         staged.Publish(_clock);
-        _state.AdvanceBaseline(Schema.Name, loaded, staged.Changes);
+        _state.AdvanceBaseline(Schema.Name, loaded.Apply(staged.Changes));
 
         var baseline = _state.LoadBaseline(Schema.Name);
         Assert.That(baseline.Entries().Select(e => EntityKey.Display(e.Key)).Order(), Is.EqualTo(new[] { "A|MAIN", "B|MAIN" }));
