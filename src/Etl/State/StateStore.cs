@@ -101,9 +101,8 @@ public sealed class StateStore : IDisposable
     /// Advances an entity's baseline after a run published its payloads: the baseline holds the run's changes
     /// (<see cref="Baseline.Apply"/>); whatever the journal gained since it was loaded is applied over them (a refusal
     /// noted meanwhile wins, so its key is sent again), and the result is stored in one transaction that also clears
-    /// the journal entries it folded in. Usually only the
-    /// changed keys are written, as further pages; when those pages would make up half of what is stored, every
-    /// live key is written afresh instead.
+    /// the journal entries it folded in. Usually only the changed keys are written, as further pages; when those pages
+    /// would make up half of what is stored, every live key is written afresh instead.
     /// </summary>
     public void AdvanceBaseline(string entity, Baseline baseline)
     {
