@@ -153,13 +153,6 @@ public sealed class RowChunk
         return _lengths[i] <= 0 ? [] : _chars.AsSpan(_starts[i], _lengths[i]);
     }
 
-    /// <summary>A field's cleaned text as memory (for the snapshot); empty when the value is empty.</summary>
-    public ReadOnlyMemory<char> TextMemory(int row, int field)
-    {
-        var i = Index(field, row);
-        return _lengths[i] <= 0 ? ReadOnlyMemory<char>.Empty : _chars.AsMemory(_starts[i], _lengths[i]);
-    }
-
     /// <summary>Whether a field is empty (or did not convert: its typed value is missing).</summary>
     public bool IsNull(int row, int field) => _lengths[Index(field, row)] <= 0;
 

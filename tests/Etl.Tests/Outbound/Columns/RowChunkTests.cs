@@ -80,7 +80,7 @@ public sealed class RowChunkTests
                 FieldKind.Flag => chunk.Flag(row, f) ? "true" : "false",
                 _ => "text",
             };
-            parts.Add($"{schema.Fields[f].Name}: {(chunk.IsNull(row, f) ? "<null>" : "'" + chunk.Text(row, f).ToString() + "'")} {value} {chunk.TextMemory(row, f)}");
+            parts.Add($"{schema.Fields[f].Name}: {(chunk.IsNull(row, f) ? "<null>" : "'" + chunk.Text(row, f).ToString() + "'")} {value} {chunk.Text(row, f).ToString()}");
         }
         parts.AddRange((chunk.Problems(row) ?? []).Select(p => p.ToString()));
         return string.Join("\n", parts);
@@ -127,7 +127,7 @@ public sealed class RowChunkTests
         var chunk = FromText(Items, [["A-1", text, "EA", "HW", "1", "Y"]]);
 
         Assert.That(chunk.IsNull(0, 1), Is.True);
-        Assert.That(chunk.TextMemory(0, 1).IsEmpty, Is.True);
+        Assert.That(chunk.Text(0, 1).IsEmpty, Is.True);
         Assert.That(chunk.ToRow(0).Raw[1], Is.Null);
     }
 
@@ -176,7 +176,7 @@ public sealed class RowChunkTests
 
         Assert.That(chunk.IsFull, Is.True);
         var wrong = Enumerable.Range(0, chunk.Count)
-            .Where(i => chunk.Text(i, 0).ToString() != records[i][0] || chunk.Text(i, 1).ToString() != records[i][1] || chunk.TextMemory(i, 1).ToString() != records[i][1])
+            .Where(i => chunk.Text(i, 0).ToString() != records[i][0] || chunk.Text(i, 1).ToString() != records[i][1])
             .Take(5);
         Assert.That(wrong, Is.Empty);
     }
