@@ -31,14 +31,14 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     /// </summary>
     private const int RowGroupCapacity = SnapshotWriter.RowGroupSize / RowChunk.Capacity;
 
+    /// <summary>The records the portal held before the run (the baseline's count as loaded), for the guards.</summary>
+    private int _heldBefore;
+
     /// <summary>The counts and invalid records of the run.</summary>
     public EntityResult Result { get; private set; } = new(job.Schema.Name);
 
     /// <summary>Where the graph's time went, per stage (summed over its threads).</summary>
     public StageTimes Times { get; } = times ?? new();
-
-    /// <summary>The records the portal held before the run (the baseline's count as loaded), for the guards.</summary>
-    private int _held;
 
     /// <summary>
     /// Reads the source (twice when it repeats a key) and stages payloads and snapshot. The baseline then holds the
@@ -65,7 +65,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             try
             {
                 var held = await baseline;
-                _held = held.Count;
+                _heldBefore = held.Count;
                 Times.Time("baseline save", () => held.Apply(payloads.Changes));
             }
             finally
@@ -95,6 +95,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         try
         {
             var options = new ExecutionDataflowBlockOptions { BoundedCapacity = Capacity, CancellationToken = cancellationToken };
+            var rowGroupOptions = new ExecutionDataflowBlockOptions { BoundedCapacity = RowGroupCapacity, CancellationToken = cancellationToken };
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             var kinds = new ChangeKind[RowChunk.Capacity];
             var diff = new TransformBlock<RowChunk, (RowChunk Chunk, List<ChangeRecord> Changes)>(async chunk =>
@@ -107,7 +108,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
                     Count(chunk, kinds);
                     return (chunk, changes);
                 });
-            }, new ExecutionDataflowBlockOptions { BoundedCapacity = RowGroupCapacity, CancellationToken = cancellationToken });
+            }, rowGroupOptions);
             long reported = 0;
             var write = new TransformBlock<(RowChunk Chunk, List<ChangeRecord> Changes), List<ChangeRecord>>(async classified =>
             {
@@ -119,7 +120,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
                 reported = classified.Chunk.SourcePosition;
                 pool.Return(classified.Chunk);
                 return classified.Changes;
-            }, new ExecutionDataflowBlockOptions { BoundedCapacity = RowGroupCapacity, CancellationToken = cancellationToken });
+            }, rowGroupOptions);
             var stage = new ActionBlock<List<ChangeRecord>>(changes => Times.Time("payloads", () => payloads.Add(changes)), options);
             diff.LinkTo(write, link);
             write.LinkTo(stage, link);
@@ -146,7 +147,6 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     /// <summary>Why the entity must not be published (file fails or entity stops), or null when it may.</summary>
     public (string Status, string Reason)? GuardViolation()
     {
-        var baselineCount = _held;
         var guards = job.Guards;
         var r = Result;
         if (r.Read == 0 && !guards.AllowMassRemoval)
@@ -157,9 +157,9 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         {
             return (EntityStatus.Failed, $"{job.Source.Name}: {r.Invalid} of {r.Read} rows are invalid ({Percent(r.Invalid, r.Read)}), more than the allowed {guards.MaxBadRowPercent}% (Drop:MaxBadRowPercent) with at least {guards.MinBadRowsToFail} rows (Drop:MinBadRowsToFail); see the steward report.");
         }
-        if (!guards.AllowMassRemoval && baselineCount > 0 && r.Removed * 100m > guards.MaxRemovedPercent * baselineCount && r.Removed >= guards.MinRemovedToStop)
+        if (!guards.AllowMassRemoval && _heldBefore > 0 && r.Removed * 100m > guards.MaxRemovedPercent * _heldBefore && r.Removed >= guards.MinRemovedToStop)
         {
-            return (EntityStatus.Stopped, $"{job.Source.Name} would remove {r.Removed} of the {baselineCount} records the portal holds ({Percent(r.Removed, baselineCount)}), more than the allowed {guards.MaxRemovedPercent}% (Drop:MaxRemovedPercent); nothing was sent. If the removal is intended, re-run with --allow-mass-removal.");
+            return (EntityStatus.Stopped, $"{job.Source.Name} would remove {r.Removed} of the {_heldBefore} records the portal holds ({Percent(r.Removed, _heldBefore)}), more than the allowed {guards.MaxRemovedPercent}% (Drop:MaxRemovedPercent); nothing was sent. If the removal is intended, re-run with --allow-mass-removal.");
         }
         return null;
     }

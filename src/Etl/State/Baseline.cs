@@ -65,7 +65,6 @@ public sealed class Baseline
     {
         var baseline = new Baseline(pages.Sum(CountRecords));
         var hashes = new uint[baseline._locations.Length];
-        var tombstones = new List<int>();
         foreach (var page in pages)
         {
             var pageIndex = baseline._pages.Count;
@@ -79,11 +78,10 @@ public sealed class Baseline
                 hashes[record] = Hash(page.AsSpan(offset, keyLength));
                 offset += keyLength;
                 var tag = ReadLength(page, ref offset);
-                if (tag == 0) tombstones.Add(record);
+                if (tag == 0) baseline._flags[record] = Tombstone;
                 offset += Math.Max(tag - 1, 0);
             }
         }
-        foreach (var record in tombstones) baseline._flags[record] = Tombstone;
         foreach (var record in baseline.InSlotOrder(hashes)) baseline.IndexStored(record, hashes[record]);
         for (var r = 0; r < baseline._records; r++)
         {
@@ -269,13 +267,13 @@ public sealed class Baseline
         return (_flags[record] & Deleted) != 0 ? LengthSize(key) + key + 1 : RecordSize(key, ValueBytes(record).Length);
     }
 
-    private void Remove(int record, bool noteChange = true)
+    private void Remove(int record)
     {
         if (record < 0 || (_flags[record] & Deleted) != 0) return;
         _liveBytes -= StoredSize(record);
         _flags[record] |= Deleted;
         Count--;
-        if (noteChange) NoteChanged(record);
+        NoteChanged(record);
     }
 
     private void Replace(int record, long location)

@@ -79,7 +79,7 @@ public sealed class StateStore : IDisposable
     /// Records changes of an entity's baseline in the journal, in one transaction (refused deliveries, reconcile
     /// corrections and repairs); the next <see cref="AdvanceBaseline"/> folds them into the stored pages.
     /// </summary>
-    public void ApplyToBaseline(string entity, IReadOnlyList<BaselineChange> changes)
+    public void ApplyToBaseline(string entity, IEnumerable<BaselineChange> changes)
     {
         lock (_gate)
         {

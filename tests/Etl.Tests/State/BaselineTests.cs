@@ -284,6 +284,35 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void FromPages_ChangesOfLaterRunsAsFurtherPages_LatestRecordWinsAtItsKeysFirstPlace()
+    {
+        // A full page, then two runs' changes as further pages (as state/etl.db keeps them): B removed then added
+        // again, A replaced then removed, C replaced twice, D added then removed.
+        var pages = Baseline.From([new("A", "1"), new("B", "2"), new("C", "3")]).ToPages().Select(p => p.ToArray()).ToList();
+        pages.AddRange(Run(pages, b => b.Apply([new("B", null), new("A", "1b"), new("C", "3b"), new("D", "4")])));
+        pages.AddRange(Run(pages, b => b.Apply([new("B", "2c"), new("A", null), new("C", "3c"), new("D", null), new("E", "5")])));
+
+        var loaded = Baseline.FromPages(pages);
+
+        Assert.That(Entries(loaded), Is.EqualTo(new Dictionary<string, string> { ["B"] = "2c", ["C"] = "3c", ["E"] = "5" }));
+        Assert.That(loaded.Count, Is.EqualTo(3));
+        Assert.That(loaded.UnseenKeys().Order(), Is.EqualTo(new[] { "B", "C", "E" }));
+        Assert.That((loaded.Find(Utf8("B")), loaded.Find(Utf8("C"))), Is.EqualTo((1, 2)),
+            "a key keeps the place of its first record, so the drop's order still guesses it");
+        Assert.That(loaded.Find(Utf8("C"), guess: 2), Is.EqualTo(2));
+        Assert.That(loaded.Find(Utf8("A")), Is.EqualTo(-1));
+        Assert.That(loaded.Find(Utf8("D")), Is.EqualTo(-1));
+        Assert.That(Entries(RoundTrip(loaded)), Is.EqualTo(Entries(loaded)));
+
+        static IEnumerable<byte[]> Run(List<byte[]> stored, Action<Baseline> change)
+        {
+            var baseline = Baseline.FromPages(stored);
+            change(baseline);
+            return baseline.ChangedPages().Select(p => p.ToArray()).ToList();
+        }
+    }
+
+    [Test]
     public void FromPages_ThenChanged_ChangesKeptAndRoundTripAgain()
     {
         var loaded = RoundTrip(Baseline.From(Enumerable.Range(0, 1000).Select(i => KeyValuePair.Create($"K{i}", $"v{i}"))));

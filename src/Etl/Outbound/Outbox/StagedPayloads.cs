@@ -39,7 +39,7 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
     }
 
     /// <summary>What the staged payloads change in the baseline, in order: new values, or null for a delete.</summary>
-    public List<BaselineChange> Changes => [.. _staged.SelectMany(s => s.Changes)];
+    public IEnumerable<BaselineChange> Changes => _staged.SelectMany(s => s.Changes);
 
     /// <summary>Publishes every staged payload in sequence; returns the published paths.</summary>
     public List<string> Publish(TimeProvider clock)

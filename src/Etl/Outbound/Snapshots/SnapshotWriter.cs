@@ -28,8 +28,8 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly FileStream _stream;
     private readonly ParquetWriter _writer;
     private readonly Array[] _columns;
-    private bool[] _valid = new bool[RowGroupSize];
-    private int[] _included = new int[RowChunk.Capacity];
+    private readonly bool[] _valid = new bool[RowGroupSize];
+    private readonly int[] _included = new int[RowChunk.Capacity];
     private char[] _texts = new char[RowGroupSize * 16];
     private int _textsUsed;
     private int _rows;
@@ -108,7 +108,8 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// </summary>
     public async Task AppendAsync(RowChunk chunk, CancellationToken cancellationToken)
     {
-        if (_rows + chunk.Count > RowGroupSize && _rows > 0) await FlushAsync(cancellationToken);
+        // A chunk never splits across row groups, so a group's columns never hold more than RowGroupSize rows.
+        if (_rows + chunk.Count > RowGroupSize) await FlushAsync(cancellationToken);
         var count = 0;
         for (var row = 0; row < chunk.Count; row++)
         {
@@ -126,8 +127,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
                 default: CopyTexts(f, chunk, rows); break;
             }
         }
-        var valid = Room(ref _valid, count);
-        foreach (var row in rows) valid[_rows++] = chunk.Valid[row];
+        foreach (var row in rows) _valid[_rows++] = chunk.Valid[row];
         if (_rows == RowGroupSize) await FlushAsync(cancellationToken);
     }
 
@@ -184,9 +184,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>Copies a typed field of the rows into its column (null where the field is empty).</summary>
     private void Copy<T>(int field, RowChunk chunk, ReadOnlySpan<int> rows, Func<RowChunk, int, int, T> value) where T : struct
     {
-        var column = (T?[])_columns[field];
-        var values = Room(ref column, rows.Length);
-        _columns[field] = values;
+        var values = (T?[])_columns[field];
         var at = _rows;
         foreach (var row in rows) values[at++] = chunk.HasValue(row, field) ? value(chunk, row, field) : null;
     }
@@ -194,9 +192,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>Copies a text field of the rows into the row group's own characters and its column.</summary>
     private void CopyTexts(int field, RowChunk chunk, ReadOnlySpan<int> rows)
     {
-        var column = (ReadOnlyMemory<char>?[])_columns[field];
-        var values = Room(ref column, rows.Length);
-        _columns[field] = values;
+        var values = (ReadOnlyMemory<char>?[])_columns[field];
         var at = _rows;
         foreach (var row in rows)
         {
@@ -216,12 +212,5 @@ public sealed class SnapshotWriter : IAsyncDisposable
             values[at++] = _texts.AsMemory(_textsUsed, text.Length);
             _textsUsed += text.Length;
         }
-    }
-
-    /// <summary>The column with room for <paramref name="rows"/> more rows of the group.</summary>
-    private T[] Room<T>(ref T[] column, int rows)
-    {
-        if (column.Length < _rows + rows) Array.Resize(ref column, _rows + rows);
-        return column;
     }
 }
