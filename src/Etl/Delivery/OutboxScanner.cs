@@ -34,7 +34,7 @@ internal static partial class OutboxScanner
         foreach (var info in new DirectoryInfo(outbox).EnumerateFiles("*"))
         {
             if (!IsCandidateName(info.Name)) continue;
-            var settled = info.LastWriteTimeUtc <= (now - SettleTime).UtcDateTime;
+            var settled = IsSettled(info, now);
             byte[]? bytes = null;
             var match = PayloadName().Match(info.Name);
             if (!settled || !match.Success)
@@ -62,6 +62,15 @@ internal static partial class OutboxScanner
         ready.Sort(Compare);
         return new OutboxScan(ready, unsettled);
     }
+
+    /// <summary>
+    /// Whether a file is still being written: written within <see cref="SettleTime"/> and not (yet) a whole JSON
+    /// document. The scan leaves such a file; so does the delivery, which reads it again and may find it replaced since
+    /// the scan (a copy over a waiting file truncates it first).
+    /// </summary>
+    public static bool IsBeingWritten(FileInfo info, byte[] bytes, DateTimeOffset now) => !IsSettled(info, now) && !IsWholeJson(bytes);
+
+    private static bool IsSettled(FileInfo info, DateTimeOffset now) => info.LastWriteTimeUtc <= (now - SettleTime).UtcDateTime;
 
     /// <summary>The delivery order: run, entity, sequence, then name.</summary>
     public static int Compare(OutboxFile a, OutboxFile b)

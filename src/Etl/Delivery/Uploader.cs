@@ -128,6 +128,10 @@ internal sealed class Uploader(string outbox, PortalClient client, DeliveryLedge
         {
             payload = Payload.Parse(bytes);
         }
+        catch (PayloadFormatException) when (OutboxScanner.IsBeingWritten(new FileInfo(file.Path), bytes, clock.GetUtcNow()))
+        {
+            return Next.Continue; // replaced since the scan and not whole yet: the next scan waits for it
+        }
         catch (PayloadFormatException e)
         {
             Refuse(file, null, null, null, null, $"{file.Name} is not a payload: {e.Message}.", result);

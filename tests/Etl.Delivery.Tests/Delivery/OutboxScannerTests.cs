@@ -76,6 +76,19 @@ public sealed class OutboxScannerTests
     }
 
     [Test]
+    public void IsBeingWritten_OnlyAFreshFileThatIsNotWholeJsonYet()
+    {
+        const string Cut = """{"batch_id":"items-1","entity":"items","records":[""";
+        var fresh = new FileInfo(Write("a.json", Cut, age: TimeSpan.Zero));
+        var old = new FileInfo(Write("b.json", Cut, age: TimeSpan.FromMinutes(1)));
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.That(OutboxScanner.IsBeingWritten(fresh, File.ReadAllBytes(fresh.FullName), now), Is.True, "cut short and written just now: wait for the rest");
+        Assert.That(OutboxScanner.IsBeingWritten(fresh, "{\"records\":[]}"u8.ToArray(), now), Is.False, "whole JSON: a payload or a refusal, not a wait");
+        Assert.That(OutboxScanner.IsBeingWritten(old, File.ReadAllBytes(old.FullName), now), Is.False, "settled: broken for good");
+    }
+
+    [Test]
     public void Scan_FileNamedByHand_IsPlacedByItsBody()
     {
         Write("20261130T020000000Z_items_20261130T030000Z-bbbbbb_000001.json");
