@@ -36,6 +36,7 @@ public sealed class CrashTests
             var target = Path.Combine(root.Path, "drop", "erp", entity, $"{entity}_day-{day}.csv");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(source, target);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // as an ERP would: day 2's drop is newer (its as_of later) than day 1's
             File.WriteAllText(target + ".done", "");
         }
     }
