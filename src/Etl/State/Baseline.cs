@@ -50,6 +50,9 @@ public sealed class Baseline
     /// <summary>How many bytes those pages hold.</summary>
     public long StoredBytes { get; private set; }
 
+    /// <summary>How many of the loaded records a stored index placed (0: each was hashed and placed).</summary>
+    internal int IndexedAtLoad { get; private set; }
+
     /// <summary>Whether keys were set or removed since it was loaded or stored.</summary>
     public bool HasChanges => _changed.Count > 0;
 
@@ -59,12 +62,16 @@ public sealed class Baseline
     /// guess follows the previous drop), then the records are indexed in the order of their slots, so that the index is
     /// filled front to back instead of at random places, and a key is read from its page only when a hash matches
     /// (a million keys: 0.17 s instead of 0.27 s). A later record of a key hands its location to the first one and
-    /// stays behind as a dead (removed) record.
+    /// stays behind as a dead (removed) record. With the <paramref name="index"/> of the first pages (see
+    /// <see cref="IndexOfPages"/>), only the records of the pages after them are hashed and placed; its slots then
+    /// become the baseline's own (and change with it).
     /// </remarks>
-    public static Baseline FromPages(IReadOnlyList<byte[]> pages)
+    public static Baseline FromPages(IReadOnlyList<byte[]> pages, BaselineIndex? index = null)
     {
-        var baseline = new Baseline(pages.Sum(CountRecords));
-        var hashes = new uint[baseline._locations.Length];
+        var counts = pages.Select(CountRecords).ToArray();
+        var baseline = new Baseline(counts.Sum(), withSlots: false);
+        var indexedRecords = index is not null && index.Pages <= pages.Count ? counts.Take(index.Pages).Sum() : 0;
+        var hashes = GC.AllocateUninitializedArray<uint>(baseline._locations.Length); // only the records hashed are read
         foreach (var page in pages)
         {
             var pageIndex = baseline._pages.Count;
@@ -75,14 +82,20 @@ public sealed class Baseline
                 var record = baseline._records++;
                 baseline._locations[record] = Location(pageIndex, offset);
                 var keyLength = ReadLength(page, ref offset);
-                hashes[record] = Hash(page.AsSpan(offset, keyLength));
+                if (record >= indexedRecords) hashes[record] = Hash(page.AsSpan(offset, keyLength));
                 offset += keyLength;
                 var tag = ReadLength(page, ref offset);
                 if (tag == 0) baseline._flags[record] = Tombstone;
                 offset += Math.Max(tag - 1, 0);
             }
         }
-        foreach (var record in baseline.InSlotOrder(hashes)) baseline.IndexStored(record, hashes[record]);
+        if (indexedRecords == 0 || !baseline.TakeIndex(index!.Slots, indexedRecords))
+        {
+            baseline._slots = new ulong[SlotsFor(baseline._locations.Length)];
+            for (var r = 0; r < indexedRecords; r++) hashes[r] = Hash(baseline.KeyBytes(r));
+            indexedRecords = 0;
+        }
+        foreach (var record in baseline.InSlotOrder(hashes, indexedRecords)) baseline.IndexStored(record, hashes[record]);
         for (var r = 0; r < baseline._records; r++)
         {
             if ((baseline._flags[r] & Deleted) != 0) continue;
@@ -94,19 +107,77 @@ public sealed class Baseline
         return baseline;
     }
 
+    /// <summary>
+    /// The index of the live records as <see cref="ToPages"/> writes them (numbered in that order), to be stored beside
+    /// those pages and handed back to <see cref="FromPages"/>: a load then copies it instead of hashing and placing
+    /// every key.
+    /// </summary>
+    public BaselineIndex IndexOfPages(int pages)
+    {
+        var numbers = new int[_records];
+        var live = 0;
+        for (var r = 0; r < _records; r++) numbers[r] = (_flags[r] & Deleted) != 0 ? -1 : live++;
+        var slots = new ulong[SlotsFor(live)];
+        var mask = slots.Length - 1;
+        var placed = 0;
+        foreach (var entry in _slots)
+        {
+            if (entry == 0) continue;
+            var number = numbers[(int)(uint)entry - 1];
+            if (number < 0) continue;
+            var hash = (uint)(entry >> 32);
+            var slot = (int)(hash & mask);
+            while (slots[slot] != 0) slot = (slot + 1) & mask;
+            slots[slot] = Slot(hash, number);
+            placed++;
+        }
+        if (placed != live) throw new InvalidOperationException($"The baseline index holds {placed} live keys of {live}.");
+        return new BaselineIndex(pages, slots);
+    }
+
+    /// <summary>
+    /// Takes a stored index of the first <paramref name="records"/> records if it fits them: as many keys as records,
+    /// no tombstone among them, and the keys of a sample of its slots hash as the slots say; false otherwise (the
+    /// records are then indexed afresh).
+    /// </summary>
+    private bool TakeIndex(ulong[] slots, int records)
+    {
+        if (slots.Length > SlotsFor(_locations.Length) || !System.Numerics.BitOperations.IsPow2(slots.Length)) return false;
+        for (var r = 0; r < records; r++)
+        {
+            if (_flags[r] != 0) return false;
+        }
+        var held = 0;
+        foreach (var entry in slots)
+        {
+            if (entry == 0) continue;
+            var record = (int)(uint)entry - 1;
+            if ((uint)record >= (uint)records) return false;
+            if (held++ % 4096 == 0 && Hash(KeyBytes(record)) != (uint)(entry >> 32)) return false;
+        }
+        if (held != records) return false;
+        _slots = slots;
+        IndexedAtLoad = records;
+        while (_slots.Length < SlotsFor(_locations.Length)) Grow();
+        return true;
+    }
+
     /// <summary>An empty baseline.</summary>
     public Baseline()
         : this(64)
     {
     }
 
-    private Baseline(int capacity)
+    private Baseline(int capacity, bool withSlots = true)
     {
         capacity = Math.Max(capacity, 64);
         _locations = new long[capacity];
         _flags = new byte[capacity];
-        _slots = new ulong[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(capacity * 10L / 7 + 1))];
+        _slots = withSlots ? new ulong[SlotsFor(capacity)] : [];
     }
+
+    /// <summary>The index size for a number of records: a power of two, at most 70% full.</summary>
+    private static int SlotsFor(int records) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(Math.Max(records, 64) * 10L / 7 + 1));
 
     /// <summary>Builds a baseline from key → values pairs (tests, small entities).</summary>
     public static Baseline From(IEnumerable<KeyValuePair<string, string>> entries)
@@ -350,16 +421,16 @@ public sealed class Baseline
         }
     }
 
-    /// <summary>The stored records in the order of their home slots (records of one key keep their page order).</summary>
-    private int[] InSlotOrder(uint[] hashes)
+    /// <summary>The stored records from <paramref name="first"/> on in the order of their home slots (records of one key keep their page order).</summary>
+    private int[] InSlotOrder(uint[] hashes, int first)
     {
         var shift = Math.Max(0, System.Numerics.BitOperations.Log2((uint)_slots.Length) - 16);
         var mask = (uint)_slots.Length - 1;
         var starts = new int[(_slots.Length >> shift) + 1];
-        for (var r = 0; r < _records; r++) starts[((hashes[r] & mask) >> shift) + 1]++;
+        for (var r = first; r < _records; r++) starts[((hashes[r] & mask) >> shift) + 1]++;
         for (var b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
-        var order = new int[_records];
-        for (var r = 0; r < _records; r++) order[starts[(hashes[r] & mask) >> shift]++] = r;
+        var order = new int[_records - first];
+        for (var r = first; r < _records; r++) order[starts[(hashes[r] & mask) >> shift]++] = r;
         return order;
     }
 
@@ -476,3 +547,6 @@ public sealed class Baseline
         return length;
     }
 }
+
+/// <summary>A baseline's index as stored beside its full set of pages: the slots of the records of the first <see cref="Pages"/> pages.</summary>
+public sealed record BaselineIndex(int Pages, ulong[] Slots);

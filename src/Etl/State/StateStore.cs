@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Etl.State;
@@ -32,6 +33,8 @@ public sealed class StateStore : IDisposable
             CREATE TABLE IF NOT EXISTS baseline_pages (
                 entity TEXT NOT NULL, page INTEGER NOT NULL, bytes BLOB NOT NULL,
                 PRIMARY KEY (entity, page));
+            CREATE TABLE IF NOT EXISTS baseline_index (
+                entity TEXT PRIMARY KEY, pages INTEGER NOT NULL, slots BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS baseline_journal (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, key TEXT NOT NULL, vals TEXT);
             CREATE TABLE IF NOT EXISTS runs (
@@ -64,15 +67,50 @@ public sealed class StateStore : IDisposable
         lock (_gate)
         {
             var pages = new List<byte[]>();
-            using (var command = Command("SELECT bytes FROM baseline_pages WHERE entity = $entity ORDER BY page", ("$entity", entity)))
+            using (var command = Command("SELECT rowid, length(bytes) FROM baseline_pages WHERE entity = $entity ORDER BY page", ("$entity", entity)))
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read()) pages.Add((byte[])reader.GetValue(0));
+                while (reader.Read())
+                {
+                    var page = GC.AllocateUninitializedArray<byte>(reader.GetInt32(1));
+                    ReadBlob("baseline_pages", "bytes", reader.GetInt64(0), page);
+                    pages.Add(page);
+                }
             }
-            var baseline = Baseline.FromPages(pages);
+            var baseline = Baseline.FromPages(pages, LoadIndex(entity));
             baseline.JournalMark = ApplyJournal(entity, baseline, after: 0);
             return baseline;
         }
+    }
+
+    /// <summary>The stored index of an entity's full set of pages, read straight into its slots; null when there is none.</summary>
+    private BaselineIndex? LoadIndex(string entity)
+    {
+        using var command = Command("SELECT rowid, pages, length(slots) FROM baseline_index WHERE entity = $entity", ("$entity", entity));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return null;
+        var slots = GC.AllocateUninitializedArray<ulong>((int)(reader.GetInt64(2) / sizeof(ulong)));
+        ReadBlob("baseline_index", "slots", reader.GetInt64(0), MemoryMarshal.AsBytes(slots.AsSpan()));
+        return new BaselineIndex(reader.GetInt32(1), slots);
+    }
+
+    /// <summary>Reads a whole blob straight into a buffer of its length (no copy of it in between).</summary>
+    private void ReadBlob(string table, string column, long rowid, Span<byte> into)
+    {
+        using var blob = new SqliteBlob(_connection, table, column, rowid, readOnly: true);
+        blob.ReadExactly(into);
+    }
+
+    /// <summary>Stores the index of a full set of pages just written (in the caller's transaction), replacing the previous one.</summary>
+    private void StoreIndex(string entity, BaselineIndex index, SqliteTransaction transaction)
+    {
+        var bytes = MemoryMarshal.AsBytes(index.Slots.AsSpan());
+        using var insert = Command("INSERT OR REPLACE INTO baseline_index (entity, pages, slots) VALUES ($entity, $pages, zeroblob($length)) RETURNING rowid",
+            ("$entity", entity), ("$pages", index.Pages), ("$length", bytes.Length));
+        insert.Transaction = transaction;
+        var rowid = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        using var blob = new SqliteBlob(_connection, "baseline_index", "slots", rowid);
+        blob.Write(bytes);
     }
 
     /// <summary>
@@ -128,13 +166,14 @@ public sealed class StateStore : IDisposable
                 {
                     insert.Parameters["$page"].Value = number++;
                     var bytes = insert.Parameters["$bytes"];
-                    bytes.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(page, out var segment) && segment.Offset == 0 ? segment.Array : page.ToArray();
+                    bytes.Value = MemoryMarshal.TryGetArray(page, out var segment) && segment.Offset == 0 ? segment.Array : page.ToArray();
                     bytes.Size = page.Length;
                     insert.ExecuteNonQuery();
                     pages++;
                     stored += page.Length;
                 }
             }
+            if (compact) StoreIndex(entity, baseline.IndexOfPages(pages), transaction);
             using (var clear = Command("DELETE FROM baseline_journal WHERE entity = $entity AND seq <= $through", ("$entity", entity), ("$through", through)))
             {
                 clear.Transaction = transaction;

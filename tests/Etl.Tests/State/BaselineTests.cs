@@ -313,6 +313,61 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void FromPages_WithTheIndexOfItsFullSet_SameKeysValuesAndPlacesAsWithout([Values(1, 7, 23)] int seed)
+    {
+        // A full set written after removals and additions (its records renumbered), its index, then two runs' changes
+        // as further pages: the index covers the full set only, the later records are placed as without it.
+        var random = new Random(seed);
+        var baseline = Baseline.From(Enumerable.Range(0, 5000).Select(i => KeyValuePair.Create($"K{i}", $"v{i}")));
+        for (var i = 0; i < 800; i++) baseline.Set($"K{random.Next(5000)}", random.Next(3) == 0 ? null : $"w{i}");
+        for (var i = 0; i < 300; i++) baseline.Set($"N{i}", $"n{i}");
+        var pages = baseline.ToPages().Select(p => p.ToArray()).ToList();
+        var index = baseline.IndexOfPages(pages.Count);
+        BaselineIndex Stored() => index with { Slots = [.. index.Slots] }; // as read from state/etl.db for each load
+        for (var run = 0; run < 2; run++)
+        {
+            var changed = Baseline.FromPages(pages, Stored());
+            for (var i = 0; i < 400; i++) changed.Set($"{(random.Next(2) == 0 ? "K" : "M")}{random.Next(6000)}", random.Next(4) == 0 ? null : $"r{run}-{i}");
+            pages.AddRange(changed.ChangedPages().Select(p => p.ToArray()));
+        }
+
+        var withIndex = Baseline.FromPages(pages, Stored());
+        var without = Baseline.FromPages(pages);
+
+        Assert.That(withIndex.IndexedAtLoad, Is.EqualTo(baseline.Count), "the full set's records came from the index");
+        Assert.That(Entries(withIndex), Is.EqualTo(Entries(without)));
+        Assert.That(withIndex.Count, Is.EqualTo(without.Count));
+        foreach (var key in Enumerable.Range(0, 6000).SelectMany(i => new[] { $"K{i}", $"M{i}", $"N{i}" }))
+        {
+            Assert.That(withIndex.Find(Utf8(key)), Is.EqualTo(without.Find(Utf8(key))), key);
+        }
+        withIndex.Set("K1", "changed");
+        withIndex.Set("Z-new", "added");
+        Assert.That((withIndex.ValuesOf("K1"), withIndex.ValuesOf("Z-new")), Is.EqualTo(("changed", "added")));
+    }
+
+    [Test]
+    public void FromPages_IndexThatDoesNotFitThePages_IsLeftAside()
+    {
+        var first = Baseline.From(Enumerable.Range(0, 3000).Select(i => KeyValuePair.Create($"A{i}", $"a{i}")));
+        var second = Baseline.From(Enumerable.Range(0, 3000).Select(i => KeyValuePair.Create($"B{i}", $"b{i}")));
+        var pages = second.ToPages().Select(p => p.ToArray()).ToList();
+        var expected = Entries(Baseline.FromPages(pages));
+
+        var wrongKeys = Baseline.FromPages(pages, first.IndexOfPages(pages.Count));
+        var fewerKeys = Baseline.FromPages(pages, Baseline.From([new("B1", "b1")]).IndexOfPages(pages.Count));
+        var morePages = Baseline.FromPages(pages, second.IndexOfPages(pages.Count + 1));
+
+        foreach (var loaded in new[] { wrongKeys, fewerKeys, morePages })
+        {
+            Assert.That(loaded.IndexedAtLoad, Is.Zero);
+            Assert.That(Entries(loaded), Is.EqualTo(expected));
+            Assert.That(loaded.ValuesOf("B2999"), Is.EqualTo("b2999"));
+            Assert.That(loaded.ValuesOf("A1"), Is.Null);
+        }
+    }
+
+    [Test]
     public void FromPages_ThenChanged_ChangesKeptAndRoundTripAgain()
     {
         var loaded = RoundTrip(Baseline.From(Enumerable.Range(0, 1000).Select(i => KeyValuePair.Create($"K{i}", $"v{i}"))));

@@ -46,7 +46,7 @@ public sealed class StateStoreTests
 
         Assert.That(File.Exists(Database), Is.True);
         Assert.That(Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'baseline%' ORDER BY name"),
-            Is.EqualTo(new[] { "baseline_journal", "baseline_pages" }));
+            Is.EqualTo(new[] { "baseline_index", "baseline_journal", "baseline_pages" }));
     }
 
     [Test]
@@ -228,6 +228,25 @@ public sealed class StateStoreTests
     }
 
     [Test]
+    public void AdvanceBaseline_IndexWrittenWithEachFullSetAndKeptWhileChangesAreAdded()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Enumerable.Range(0, 1000).Select(i => new BaselineChange($"K{i:D4}", "100"))]));
+        var first = Query("SELECT slots FROM baseline_index WHERE entity = 'costs'").Single();
+
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([new BaselineChange("K0001", null), new BaselineChange("N1", "1")]));
+        Assert.That(Query("SELECT slots FROM baseline_index WHERE entity = 'costs'").Single(), Is.EqualTo(first), "changes added as a page: the full set's index stays");
+        Assert.That(Scalar("SELECT pages FROM baseline_index WHERE entity = 'costs'"), Is.EqualTo(1));
+
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Enumerable.Range(0, 1000).Select(i => new BaselineChange($"K{i:D4}", null))]));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_index WHERE entity = 'costs'"), Is.EqualTo(1));
+        Assert.That(Query("SELECT slots FROM baseline_index WHERE entity = 'costs'").Single(), Is.Not.EqualTo(first), "written afresh with the new full set");
+
+        using var reopened = StateStore.Open(_temp.Path);
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(new Dictionary<string, string> { ["N1"] = "1" }));
+    }
+
+    [Test]
     public void AdvanceBaseline_EverythingRemoved_EmptyAfterReopen()
     {
         using (var store = StateStore.Open(_temp.Path))
@@ -385,8 +404,12 @@ public sealed class StateStoreTests
         Assert.That(Scalar("SELECT MAX(length(bytes)) FROM baseline_pages WHERE entity = 'inventory'"), Is.LessThanOrEqualTo(Baseline.PageSize));
         Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'inventory'"), Is.EqualTo(keys * (1L + 13 + 1 + 20)),
             "each page is stored with its records only (a length, the key, a length and the values each), no slack");
+        Assert.That(Query("SELECT pages FROM baseline_index WHERE entity = 'inventory'").Single(), Is.EqualTo(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'inventory'")),
+            "the full set's index covers all its pages");
+        Assert.That(Scalar("SELECT length(slots) FROM baseline_index WHERE entity = 'inventory'"), Is.EqualTo(524_288 * 8), "the slots of 300,000 keys, at most 70% full");
         using var reopened = StateStore.Open(_temp.Path);
         var loaded = reopened.LoadBaseline("inventory");
+        Assert.That(loaded.IndexedAtLoad, Is.EqualTo(keys), "placed by the stored index");
         Assert.That(loaded.Count, Is.EqualTo(keys));
         var wrong = Enumerable.Range(0, keys).Where(i => loaded.ValuesOf(Key(i)) != Vals(i)).Take(5).ToList();
         Assert.That(wrong, Is.Empty);
