@@ -93,9 +93,10 @@ internal sealed class Scheduler
             {
                 if (pipeline.Due > now && pipeline.Due - now < sleep) sleep = pipeline.Due - now;
             }
-            Volatile.Write(ref _sleeping, new SleepState(now, now + sleep, active?.Pipeline.Name));
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var timer = Task.Delay(sleep, _clock, wake.Token);
+            // Said only once the timer is set: whoever moves the clock on seeing it (a test's fake clock) wakes the loop.
+            Volatile.Write(ref _sleeping, new SleepState(now, now + sleep, active?.Pipeline.Name));
             await Task.WhenAny(active is null ? [timer] : [timer, active.Task]);
             await wake.CancelAsync();
         }
