@@ -42,7 +42,7 @@ internal static partial class OutboxScanner
                 bytes = TryRead(info.FullName);
                 if (bytes is null) continue; // gone meanwhile
             }
-            if (!settled && !IsWholeJson(bytes!))
+            if (bytes is not null && IsBeingWritten(info, bytes, now))
             {
                 unsettled++;
                 continue;

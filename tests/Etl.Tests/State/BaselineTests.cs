@@ -368,6 +368,24 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void FromPages_IndexOverPagesOfTombstones_IsLeftAside()
+    {
+        // The same keys, in the same order and number as the index holds them, but every one of them removed: only the
+        // tombstones tell the index does not fit.
+        var full = Baseline.From(Enumerable.Range(0, 3000).Select(i => KeyValuePair.Create($"B{i}", $"b{i}")));
+        var index = full.IndexOfPages(1);
+        var removed = RoundTrip(full).Apply(Enumerable.Range(0, 3000).Select(i => new BaselineChange($"B{i}", null)));
+        var tombstones = removed.ChangedPages().Select(p => p.ToArray()).ToList();
+
+        var loaded = Baseline.FromPages(tombstones, index);
+
+        Assert.That(tombstones, Has.Count.EqualTo(1));
+        Assert.That(loaded.IndexedAtLoad, Is.Zero);
+        Assert.That(loaded.Count, Is.Zero);
+        Assert.That(loaded.ValuesOf("B1"), Is.Null);
+    }
+
+    [Test]
     public void FromPages_ThenChanged_ChangesKeptAndRoundTripAgain()
     {
         var loaded = RoundTrip(Baseline.From(Enumerable.Range(0, 1000).Select(i => KeyValuePair.Create($"K{i}", $"v{i}"))));
