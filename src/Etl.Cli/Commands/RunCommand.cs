@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Etl.Configuration;
+using Etl.Outbound.Snapshots;
 using Etl.Runs;
 
 namespace Etl.Cli.Commands;
@@ -45,8 +46,25 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Runs a pipeline and prints its summary; shared with etl demo.</summary>
+    /// <summary>
+    /// Runs a pipeline and prints its summary; shared with etl demo. When it writes snapshots, their Parquet code is
+    /// compiled meanwhile on another thread (<see cref="SnapshotWriter.WarmUpAsync"/>).
+    /// </summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
+    {
+        var writesSnapshots = definition.Entities.Any(e => request.Only.Count == 0 || request.Only.Contains(e.Name));
+        var warming = writesSnapshots ? Task.Run(() => SnapshotWriter.WarmUpAsync(cancellationToken), cancellationToken) : Task.CompletedTask;
+        try
+        {
+            return await RunAndPrintAsync(definition, request, dataRoot, cancellationToken);
+        }
+        finally
+        {
+            await warming;
+        }
+    }
+
+    private static async Task<int> RunAndPrintAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
         using var cli = CliHost.Build(dataRoot, definition);
         var settings = cli.Settings;

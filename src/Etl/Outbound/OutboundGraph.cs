@@ -47,23 +47,31 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     /// </summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
     {
-        var (payloads, snapshot, repeats) = await PassAsync(null, cancellationToken);
-        if (repeats is not null)
+        var (payloads, snapshot, differ) = await PassAsync(null, cancellationToken);
+        if (differ.Repeats is { } repeats)
         {
             payloads.Dispose();
             await snapshot.DisposeAsync();
             (await baseline).ClearSeen();
             Result = new EntityResult(job.Schema.Name);
-            (payloads, snapshot, _) = await PassAsync(repeats, cancellationToken);
+            (payloads, snapshot, differ) = await PassAsync(repeats, cancellationToken);
         }
         try
         {
+            // The snapshot's last row group is written while the removals are staged and the baseline takes the changes.
             var completing = Task.Run(async () =>
             {
                 using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             }, cancellationToken);
             try
             {
+                var removals = differ.Removals();
+                Result.Removed = removals.Count;
+                Times.Time("payloads", () =>
+                {
+                    payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
+                    payloads.Complete();
+                });
                 var held = await baseline;
                 _heldBefore = held.Count;
                 Times.Time("baseline save", () => held.Apply(payloads.Changes));
@@ -82,7 +90,8 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         }
     }
 
-    private async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot, DropRepeats? Repeats)> PassAsync(DropRepeats? knownRepeats, CancellationToken cancellationToken)
+    /// <summary>One pass over the source: payloads staged (but for the removals) and row groups written; the differ then knows the repeats and removals.</summary>
+    private async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot, Differ Differ)> PassAsync(DropRepeats? knownRepeats, CancellationToken cancellationToken)
     {
         var schema = job.Schema;
         var report = progress ?? NoProgress.Instance;
@@ -129,12 +138,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             await reading.ContinueWith(_ => diff.Complete(), TaskScheduler.Default);
             await stage.Completion;
             await reading; // a broken drop, once what was queued has drained
-
-            var removals = (await DifferAsync()).Removals();
-            Result.Removed = removals.Count;
-            payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
-            payloads.Complete();
-            return (payloads, snapshot, differ!.Repeats);
+            return (payloads, snapshot, await DifferAsync());
         }
         catch
         {

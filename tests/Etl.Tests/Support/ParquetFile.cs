@@ -6,8 +6,10 @@ namespace Etl.Tests.Support;
 /// <summary>A Parquet file read back with Parquet.Net: its data fields and every column's values (all row groups).</summary>
 internal sealed class ParquetFile
 {
-    private ParquetFile(IReadOnlyList<DataField> fields, Dictionary<string, List<object?>> columns, long rows, int rowGroups)
+    private ParquetFile(IReadOnlyList<DataField> fields, Dictionary<string, List<object?>> columns, long rows, int rowGroups,
+        Dictionary<string, List<Parquet.Meta.Encoding>> encodings)
     {
+        Encodings = encodings;
         Fields = fields;
         Columns = columns;
         Rows = rows;
@@ -21,6 +23,9 @@ internal sealed class ParquetFile
     public long Rows { get; }
 
     public int RowGroups { get; }
+
+    /// <summary>The encodings of each column in the first row group (none when the file has no row group).</summary>
+    public Dictionary<string, List<Parquet.Meta.Encoding>> Encodings { get; }
 
     public DataField Field(string name) => Fields.Single(f => f.Name == name);
 
@@ -41,7 +46,9 @@ internal sealed class ParquetFile
                 columns[field.Name].AddRange(await ReadColumnAsync(group, field, count));
             }
         }
-        return new ParquetFile(fields, columns, rows, reader.RowGroupCount);
+        var encodings = reader.Metadata!.RowGroups.Take(1).SelectMany(g => g.Columns)
+            .ToDictionary(c => c.MetaData!.PathInSchema[^1], c => c.MetaData!.Encodings);
+        return new ParquetFile(fields, columns, rows, reader.RowGroupCount, encodings);
     }
 
     private static async Task<IEnumerable<object?>> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count)

@@ -248,6 +248,24 @@ public sealed class SnapshotWriterTests
         Assert.That(file.Rows, Is.EqualTo(0));
     }
 
+    [Test]
+    public async Task Publish_TextThatRepeatsAFewValues_DictionaryEncodedDistinctTextPlain()
+    {
+        var schema = InventoryEntity.Schema;
+        string[] warehouses = ["MAIN", "EAST", "WEST", "NORTH"];
+        var chunk = new RowChunk(schema);
+        for (var i = 0; i < RowChunk.Capacity; i++) chunk.Add(i + 2, [$"S{i:D7}", warehouses[i % 4], "1", "1", "0"]);
+        for (var i = 0; i < RowChunk.Capacity; i++) chunk.Valid[i] = true;
+
+        var file = await ParquetFile.ReadAsync(await WriteAndPublishAsync(schema, chunk));
+
+        Assert.That(file.Encodings["warehouse"], Does.Contain(Parquet.Meta.Encoding.PLAIN_DICTIONARY));
+        Assert.That(file.Encodings["sku"], Does.Not.Contain(Parquet.Meta.Encoding.PLAIN_DICTIONARY).And.Contain(Parquet.Meta.Encoding.PLAIN));
+        Assert.That(file.Columns["warehouse"].Take(5), Is.EqualTo(new[] { "MAIN", "EAST", "WEST", "NORTH", "MAIN" }));
+        Assert.That(file.Columns["warehouse"].Distinct(), Is.EquivalentTo(warehouses));
+        Assert.That(file.Columns["sku"][^1], Is.EqualTo($"S{RowChunk.Capacity - 1:D7}"));
+    }
+
     private static RowChunk FullChunk(EntitySchema schema, int first)
     {
         var chunk = new RowChunk(schema);
