@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Etl.Configuration;
-using Etl.Outbound.Snapshots;
+using Etl.Outbound;
 using Etl.Runs;
 
 namespace Etl.Cli.Commands;
@@ -48,12 +48,12 @@ internal static class RunCommand
 
     /// <summary>
     /// Runs a pipeline and prints its summary; shared with etl demo. When it writes snapshots, their Parquet code is
-    /// compiled meanwhile on another thread (<see cref="SnapshotWriter.WarmUpAsync"/>).
+    /// compiled meanwhile on another thread (<see cref="OutboundWarmUp"/>).
     /// </summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
-        var writesSnapshots = definition.Entities.Any(e => request.Only.Count == 0 || request.Only.Contains(e.Name));
-        var warming = writesSnapshots ? Task.Run(() => SnapshotWriter.WarmUpAsync(cancellationToken), cancellationToken) : Task.CompletedTask;
+        var outbound = definition.Entities.Select(e => e.Name).Where(name => request.Only.Count == 0 || request.Only.Contains(name)).ToList();
+        var warming = outbound.Count > 0 ? Task.Run(() => OutboundWarmUp.RunAsync(outbound, cancellationToken), cancellationToken) : Task.CompletedTask;
         try
         {
             return await RunAndPrintAsync(definition, request, dataRoot, cancellationToken);

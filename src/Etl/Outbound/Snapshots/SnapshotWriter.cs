@@ -103,34 +103,9 @@ public sealed class SnapshotWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Writes a row group of made-up rows, one column of each kind, to memory. Most of the Parquet code a snapshot
-    /// runs is generic over framework types, which ReadyToRun cannot compile ahead, so a run compiles it as it goes:
-    /// the first row group took a quarter of a second, and the whole graph waited for it. Run on another thread while
-    /// a run starts up (which leaves the second core idle), this compiles that code before the first row group.
-    /// </summary>
-    public static async Task WarmUpAsync(CancellationToken cancellationToken)
-    {
-        FieldSpec[] fields = [.. Enum.GetValues<FieldKind>().Select(kind => new FieldSpec(kind.ToString(), kind))];
-        var schema = new EntitySchema("warm-up", 0, fields, _ => throw new InvalidOperationException("The warm-up does not validate."));
-        var texts = fields.Select(f => f.Kind switch
-        {
-            FieldKind.Integer => "1",
-            FieldKind.Number => "1.5",
-            FieldKind.Date => "2026-11-30",
-            FieldKind.Flag => "true",
-            _ => "A",
-        }).ToArray();
-        var chunk = new RowChunk(schema);
-        while (!chunk.IsFull)
-        {
-            chunk.Add(chunk.Count + 1, texts);
-            chunk.Valid[chunk.Count - 1] = true;
-        }
-        await using var writer = await CreateAsync(schema, "", "", new MemoryStream(), cancellationToken);
-        await writer.AppendAsync(chunk, cancellationToken);
-        await writer.CompleteAsync(cancellationToken);
-    }
+    /// <summary>A snapshot written to memory, never published (see <see cref="OutboundWarmUp"/>).</summary>
+    internal static Task<SnapshotWriter> CreateInMemoryAsync(EntitySchema schema, CancellationToken cancellationToken) =>
+        CreateAsync(schema, "", "", new MemoryStream(), cancellationToken);
 
     private static async Task<SnapshotWriter> CreateAsync(EntitySchema schema, string path, string tempPath, Stream stream, CancellationToken cancellationToken)
     {
@@ -210,7 +185,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
         for (var f = 0; f < _fields.Length; f++) await _columns[f].WriteAsync(group, _fields[f], _rows, cancellationToken);
         if (_stream is FileStream)
         {
-            // The crash tests' points are the snapshot file's, not the warm-up's.
+            // The crash tests' points are the snapshot file's, not the warm-up's in memory.
             Testing.CrashPoints.Hit("outbound.mid-snapshot");
             Testing.CrashPoints.Write("outbound.snapshot");
         }
