@@ -47,8 +47,8 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Runs a pipeline and prints its summary; shared with etl demo. When it writes snapshots, their Parquet code is
-    /// compiled meanwhile on another thread (<see cref="OutboundWarmUp"/>).
+    /// Runs a pipeline and prints its summary; shared with etl demo. When it has outbound entities, the code they need
+    /// first is warmed up meanwhile on another thread (<see cref="OutboundWarmUp"/>).
     /// </summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
