@@ -58,23 +58,35 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         }
         try
         {
-            // The snapshot's last row group is written while the removals are staged and the baseline takes the changes.
+            // The snapshot's last row group is written while the removals are staged and the baseline takes the
+            // changes: those of the batches staged so far while the removals and the last batch are staged, then the rest.
             var completing = Task.Run(async () =>
             {
                 using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             }, cancellationToken);
             try
             {
-                var removals = differ.Removals();
-                Result.Removed = removals.Count;
-                Times.Time("payloads", () =>
-                {
-                    payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
-                    payloads.Complete();
-                });
                 var held = await baseline;
                 _heldBefore = held.Count;
-                Times.Time("baseline save", () => held.Apply(payloads.Changes));
+                var removals = differ.Removals();
+                Result.Removed = removals.Count;
+                var staged = payloads.Changes.ToList();
+                // A thread of its own: the pool's threads are busy with the snapshot and this method, and a queued task waited for one.
+                var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => held.Apply(staged)),
+                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                try
+                {
+                    Times.Time("payloads", () =>
+                    {
+                        payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
+                        payloads.Complete();
+                    });
+                }
+                finally
+                {
+                    await applying;
+                }
+                Times.Time("baseline save", () => held.Apply(payloads.Changes.Skip(staged.Count)));
             }
             finally
             {
