@@ -27,7 +27,6 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>Values of a text column Parquet.Net looks at before it tries dictionary encoding.</summary>
     private const int DictionarySample = 4096;
 
-    private readonly EntitySchema _schema;
     private readonly DataField[] _fields;
     private readonly DataField<bool> _isValid;
     private readonly Stream _stream;
@@ -43,17 +42,16 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private SnapshotWriter(EntitySchema schema, string path, string tempPath, DataField[] fields, DataField<bool> isValid, Stream stream, ParquetWriter writer)
     {
         _isValid = isValid;
-        _schema = schema;
         Path = path;
         TempPath = tempPath;
         _fields = fields;
-        _columns = [.. schema.Fields.Select(f => f.Kind switch
+        _columns = [.. schema.Fields.Select(field => field.Kind switch
         {
-            FieldKind.Integer => (IColumn)new Column<long>(),
-            FieldKind.Number => new Column<decimal>(),
-            FieldKind.Date => new Column<DateOnly>(),
-            FieldKind.Flag => new Column<bool>(),
-            _ => new Column<ReadOnlyMemory<char>>(),
+            FieldKind.Integer => (IColumn)new Column<long>(static (c, r, f) => c.Integer(r, f)),
+            FieldKind.Number => new Column<decimal>(static (c, r, f) => Math.Round(c.Number(r, f), 4)),
+            FieldKind.Date => new Column<DateOnly>(static (c, r, f) => c.Date(r, f)),
+            FieldKind.Flag => new Column<bool>(static (c, r, f) => c.Flag(r, f)),
+            _ => new Column<ReadOnlyMemory<char>>((c, r, f) => Keep(c.Text(r, f))),
         })];
         _stream = stream;
         _writer = writer;
@@ -137,17 +135,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
             if (!chunk.HasConversionProblem(row)) _included[count++] = row;
         }
         var rows = _included.AsSpan(0, count);
-        for (var f = 0; f < _fields.Length; f++)
-        {
-            switch (_schema.Fields[f].Kind)
-            {
-                case FieldKind.Integer: Copy(f, chunk, rows, static (c, r, f) => c.Integer(r, f)); break;
-                case FieldKind.Number: Copy(f, chunk, rows, static (c, r, f) => Math.Round(c.Number(r, f), 4)); break;
-                case FieldKind.Date: Copy(f, chunk, rows, static (c, r, f) => c.Date(r, f)); break;
-                case FieldKind.Flag: Copy(f, chunk, rows, static (c, r, f) => c.Flag(r, f)); break;
-                default: CopyTexts(f, chunk, rows); break;
-            }
-        }
+        for (var f = 0; f < _columns.Length; f++) _columns[f].Copy(chunk, f, rows, _rows);
         foreach (var row in rows) _valid[_rows++] = chunk.Valid[row];
         if (_rows == RowGroupSize) await FlushAsync(cancellationToken);
     }
@@ -195,46 +183,27 @@ public sealed class SnapshotWriter : IAsyncDisposable
         _textsUsed = 0;
     }
 
-    /// <summary>Copies a typed field of the rows into its column.</summary>
-    private void Copy<T>(int field, RowChunk chunk, ReadOnlySpan<int> rows, Func<RowChunk, int, int, T> value) where T : struct
+    /// <summary>A text kept in the row group's own characters, so that the chunk it came from can be reused.</summary>
+    private ReadOnlyMemory<char> Keep(ReadOnlySpan<char> text)
     {
-        var column = (Column<T>)_columns[field];
-        var at = _rows;
-        foreach (var row in rows)
+        if (_texts.Length - _textsUsed < text.Length)
         {
-            if (chunk.HasValue(row, field)) column.Add(at++, value(chunk, row, field));
-            else column.AddEmpty(at++);
+            // The texts kept so far keep the full buffer alive until the row group is written.
+            _texts = new char[Math.Max(_texts.Length * 2, text.Length)];
+            _textsUsed = 0;
         }
-    }
-
-    /// <summary>Copies a text field of the rows into the row group's own characters and its column.</summary>
-    private void CopyTexts(int field, RowChunk chunk, ReadOnlySpan<int> rows)
-    {
-        var column = (Column<ReadOnlyMemory<char>>)_columns[field];
-        var at = _rows;
-        foreach (var row in rows)
-        {
-            if (!chunk.HasValue(row, field))
-            {
-                column.AddEmpty(at++);
-                continue;
-            }
-            var text = chunk.Text(row, field);
-            if (_texts.Length - _textsUsed < text.Length)
-            {
-                // The values copied so far keep the full buffer alive until the row group is written.
-                _texts = new char[Math.Max(_texts.Length * 2, text.Length)];
-                _textsUsed = 0;
-            }
-            text.CopyTo(_texts.AsSpan(_textsUsed));
-            column.Add(at++, _texts.AsMemory(_textsUsed, text.Length));
-            _textsUsed += text.Length;
-        }
+        text.CopyTo(_texts.AsSpan(_textsUsed));
+        var kept = _texts.AsMemory(_textsUsed, text.Length);
+        _textsUsed += text.Length;
+        return kept;
     }
 
     /// <summary>A column of the row group being built.</summary>
     private interface IColumn
     {
+        /// <summary>Copies a field of the chunk's rows into the column, the first of them as row <paramref name="at"/> of the group.</summary>
+        void Copy(RowChunk chunk, int field, ReadOnlySpan<int> rows, int at);
+
         /// <summary>Writes the column's rows into the row group and empties it.</summary>
         Task WriteAsync(ParquetRowGroupWriter group, DataField field, int rows, CancellationToken cancellationToken);
     }
@@ -242,21 +211,23 @@ public sealed class SnapshotWriter : IAsyncDisposable
     /// <summary>
     /// A column as Parquet stores it: a definition level per row (1 for a value, 0 for an empty field; every snapshot
     /// column is an optional top-level field) and the values of the rows that have one, so that Parquet.Net does not
-    /// have to sort nullable values out again.
+    /// have to sort nullable values out again. <paramref name="value"/> reads a field's value from a chunk.
     /// </summary>
-    private sealed class Column<T> : IColumn where T : struct
+    private sealed class Column<T>(Func<RowChunk, int, int, T> value) : IColumn where T : struct
     {
         private readonly int[] _levels = new int[RowGroupSize];
         private readonly T[] _values = new T[RowGroupSize];
         private int _count;
 
-        public void Add(int row, T value)
+        public void Copy(RowChunk chunk, int field, ReadOnlySpan<int> rows, int at)
         {
-            _levels[row] = 1;
-            _values[_count++] = value;
+            foreach (var row in rows)
+            {
+                var has = chunk.HasValue(row, field);
+                _levels[at++] = has ? 1 : 0;
+                if (has) _values[_count++] = value(chunk, row, field);
+            }
         }
-
-        public void AddEmpty(int row) => _levels[row] = 0;
 
         public async Task WriteAsync(ParquetRowGroupWriter group, DataField field, int rows, CancellationToken cancellationToken)
         {
