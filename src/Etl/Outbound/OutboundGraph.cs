@@ -58,35 +58,14 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         }
         try
         {
-            // The snapshot's last row group is written while the removals are staged and the baseline takes the
-            // changes: those of the batches staged so far while the removals and the last batch are staged, then the rest.
+            // The snapshot's last row group is written while the removals are staged and the baseline takes the changes.
             var completing = Task.Run(async () =>
             {
                 using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             }, cancellationToken);
             try
             {
-                var held = await baseline;
-                _heldBefore = held.Count;
-                var removals = differ.Removals();
-                Result.Removed = removals.Count;
-                var staged = payloads.Changes.ToList();
-                // A thread of its own: the pool's threads are busy with the snapshot and this method, and a queued task waited for one.
-                var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => held.Apply(staged)),
-                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                try
-                {
-                    Times.Time("payloads", () =>
-                    {
-                        payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
-                        payloads.Complete();
-                    });
-                }
-                finally
-                {
-                    await applying;
-                }
-                Times.Time("baseline save", () => held.Apply(payloads.Changes.Skip(staged.Count)));
+                await StageRemovalsAndApplyAsync(payloads, differ, cancellationToken);
             }
             finally
             {
@@ -100,6 +79,35 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
             await snapshot.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stages the removals and the last batch while the baseline takes the changes of the batches staged before them,
+    /// then the rest. The baseline takes them on a thread of its own: the pool's threads are busy with the snapshot and
+    /// this method, and a task queued for one waited.
+    /// </summary>
+    private async Task StageRemovalsAndApplyAsync(StagedPayloads payloads, Differ differ, CancellationToken cancellationToken)
+    {
+        var held = await baseline;
+        _heldBefore = held.Count;
+        var removals = differ.Removals();
+        Result.Removed = removals.Count;
+        var staged = payloads.Changes.ToList();
+        var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => held.Apply(staged)),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            Times.Time("payloads", () =>
+            {
+                payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
+                payloads.Complete();
+            });
+        }
+        finally
+        {
+            await applying;
+        }
+        Times.Time("baseline save", () => held.Apply(payloads.Changes.Skip(staged.Count)));
     }
 
     /// <summary>One pass over the source: payloads staged (but for the removals) and row groups written; the differ then knows the repeats and removals.</summary>
