@@ -52,7 +52,7 @@ internal static class RunCommand
     /// </summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
-        var outbound = definition.Entities.Select(e => e.Name).Where(name => request.Only.Count == 0 || request.Only.Contains(name)).ToList();
+        var outbound = definition.Entities.Select(e => e.Name).Where(request.Includes).ToList();
         var warming = outbound.Count > 0 ? Task.Run(() => OutboundWarmUp.RunAsync(outbound, cancellationToken), cancellationToken) : Task.CompletedTask;
         try
         {

@@ -47,7 +47,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         summary.Entities.AddRange(results);
         await using var portal = new PortalSession(settings, clock, logger);
         var ordersExitCode = ExitCodes.Done;
-        if (pipeline.Orders && (request.Only.Count == 0 || request.Only.Contains(EntityCatalog.Orders)))
+        if (pipeline.Orders && request.Includes(EntityCatalog.Orders))
         {
             progress?.Stage(EntityCatalog.Orders, "import");
             ordersExitCode = await ImportOrdersAsync(summary, portal, runId, request, cancellationToken);
@@ -101,7 +101,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         {
             throw new ConfigurationException($"--only: pipeline '{pipeline.Name}' has no {string.Join(", ", unknown.Select(n => $"'{n}'"))} (it has: {string.Join(", ", known.Order())}).");
         }
-        return [.. pipeline.Entities.Where(e => request.Only.Count == 0 || request.Only.Contains(e.Name))];
+        return [.. pipeline.Entities.Where(e => request.Includes(e.Name))];
     }
 
     private async Task<EntityResult> RunEntityAsync(EntityDefinition definition, StateStore state, string runId, DateTimeOffset startedAt, RunRequest request, CancellationToken cancellationToken)
@@ -279,7 +279,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     /// </summary>
     private async Task<int> ReconcileAsync(PipelineDefinition pipeline, RunSummary summary, PortalSession portal, StateStore state, RunRequest request, CancellationToken cancellationToken)
     {
-        var entities = pipeline.Reconcile.Where(n => request.Only.Count == 0 || request.Only.Contains(n))
+        var entities = pipeline.Reconcile.Where(request.Includes)
             .Select(n => (EntityCatalog.Find(n)!, pipeline.Entities.FirstOrDefault(e => e.Name == n)?.Tolerances ?? new Dictionary<string, decimal>()))
             .ToList();
         if (entities.Count == 0) return ExitCodes.Done;
