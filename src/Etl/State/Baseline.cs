@@ -123,9 +123,9 @@ public sealed class Baseline
         foreach (var entry in _slots)
         {
             if (entry == 0) continue;
-            var number = numbers[(int)(uint)entry - 1];
+            var number = numbers[RecordOf(entry)];
             if (number < 0) continue;
-            var hash = (uint)(entry >> 32);
+            var hash = HashOf(entry);
             slots[Free(slots, hash)] = Slot(hash, number);
             placed++;
         }
@@ -149,9 +149,9 @@ public sealed class Baseline
         foreach (var entry in slots)
         {
             if (entry == 0) continue;
-            var record = (int)(uint)entry - 1;
+            var record = RecordOf(entry);
             if ((uint)record >= (uint)records) return false;
-            if (held++ % 4096 == 0 && Hash(KeyBytes(record)) != (uint)(entry >> 32)) return false;
+            if (held++ % 4096 == 0 && Hash(KeyBytes(record)) != HashOf(entry)) return false;
         }
         if (held != records) return false;
         _slots = slots;
@@ -450,8 +450,8 @@ public sealed class Baseline
                 free = slot;
                 return -1;
             }
-            var record = (int)(uint)entry - 1;
-            if ((uint)(entry >> 32) == hash && KeyBytes(record).SequenceEqual(of >= 0 ? KeyBytes(of) : key))
+            var record = RecordOf(entry);
+            if (HashOf(entry) == hash && KeyBytes(record).SequenceEqual(of >= 0 ? KeyBytes(of) : key))
             {
                 free = -1;
                 return record;
@@ -461,6 +461,12 @@ public sealed class Baseline
 
     /// <summary>An index slot: the key's hash and the record number + 1 (0 is an empty slot).</summary>
     private static ulong Slot(uint hash, int record) => (ulong)hash << 32 | (uint)(record + 1);
+
+    /// <summary>The record number of a (non-empty) slot.</summary>
+    private static int RecordOf(ulong slot) => (int)(uint)slot - 1;
+
+    /// <summary>The key hash of a slot.</summary>
+    private static uint HashOf(ulong slot) => (uint)(slot >> 32);
 
     /// <summary>The first empty slot of a table from a hash's home slot on.</summary>
     private static int Free(ulong[] slots, uint hash)
@@ -477,7 +483,7 @@ public sealed class Baseline
         _slots = new ulong[old.Length * 2];
         foreach (var entry in old)
         {
-            if (entry != 0) _slots[Free(_slots, (uint)(entry >> 32))] = entry;
+            if (entry != 0) _slots[Free(_slots, HashOf(entry))] = entry;
         }
     }
 
