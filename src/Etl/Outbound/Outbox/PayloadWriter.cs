@@ -10,6 +10,12 @@ namespace Etl.Outbound.Outbox;
 /// </summary>
 public static class PayloadWriter
 {
+    /// <summary>
+    /// The JSON buffered before it is handed to the stream. Utf8JsonWriter keeps everything until it is flushed, in a
+    /// buffer it grows by copying: unflushed, every payload grew a new one to its full size (120 KB for 1,000 records).
+    /// </summary>
+    private const int FlushAt = 32 * 1024;
+
     /// <summary>The batch id: &lt;entity&gt;-&lt;run-id&gt;-&lt;seq&gt;, unique and stable.</summary>
     public static string BatchId(string entity, string runId, int sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{entity}-{runId}-{sequence:D4}");
@@ -39,6 +45,7 @@ public static class PayloadWriter
                 for (var k = 0; k < schema.KeyIndexes.Length; k++) json.WriteString(schema.Fields[schema.KeyIndexes[k]].Name, parts[k]);
             }
             json.WriteEndObject();
+            if (json.BytesPending >= FlushAt) json.Flush();
         }
         json.WriteEndArray();
         json.WriteEndObject();
