@@ -280,6 +280,22 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Run_SnapshotWriteFailsWhileTheDropIsStillBeingRead_FailsTheEntityInsteadOfWaiting()
+    {
+        // The first row group fails with more of the drop to come than the graph's queues hold: the blocks in front of
+        // the snapshot must stop too, or the reader waits for room for ever.
+        _root.Drop("inventory", "inventory.csv", Inventory(600_000));
+
+        var failed = EtlCommand.Run(EtlCommand.RepositoryRoot, new Dictionary<string, string> { ["ETL_TEST_FAIL_AT"] = "outbound.snapshot" },
+            "run", "intraday", "--only", "inventory", "--data-root", _root.Path, "--no-upload");
+
+        Assert.That(failed.ExitCode, Is.EqualTo(3), failed.ToString());
+        Assert.That(failed.Stdout, Does.Contain("No space left on device"));
+        Assert.That(_root.Payloads("inventory"), Is.Empty, "nothing of the entity is published");
+        Assert.That(Directory.GetFiles(_root.Path, ".*.tmp", SearchOption.AllDirectories), Is.Empty, "no temp file left behind");
+    }
+
+    [Test]
     public void Help_EveryCommand_HasDescriptionAndExamples()
     {
         foreach (var command in new[] { "run", "demo", "upload", "sandbox", "serve", "runs", "runs show", "snapshots list", "snapshots show", "snapshots diff", "review list" })
