@@ -93,8 +93,8 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         _heldBefore = held.Count;
         var removals = differ.Removals();
         Result.Removed = removals.Count;
-        var staged = payloads.Changes.ToList();
-        var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => held.Apply(staged)),
+        var staged = payloads.ChangePages;
+        var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => ApplyAll(held, staged)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
@@ -108,7 +108,12 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         {
             await applying;
         }
-        Times.Time("baseline save", () => held.Apply(payloads.Changes.Skip(staged.Count)));
+        Times.Time("baseline save", () => ApplyAll(held, payloads.ChangePages.Skip(staged.Count)));
+    }
+
+    private static void ApplyAll(Baseline baseline, IEnumerable<byte[]> changePages)
+    {
+        foreach (var page in changePages) baseline.ApplyPacked(page);
     }
 
     /// <summary>One pass over the source: payloads staged (but for the removals) and row groups written; the differ then knows the repeats and removals.</summary>

@@ -252,20 +252,68 @@ public sealed class Baseline
     }
 
     /// <summary>Sets a key's values, or removes the key when <paramref name="values"/> is null.</summary>
-    public void Set(string key, string? values)
-    {
-        var keyBytes = Encoding.UTF8.GetBytes(key);
-        var hash = Hash(keyBytes);
-        var record = Lookup(keyBytes, hash, out var free);
-        if (values is null) Remove(record);
-        else Store(keyBytes, Encoding.UTF8.GetBytes(values), hash, record, free);
-    }
+    public void Set(string key, string? values) =>
+        Set(Encoding.UTF8.GetBytes(key), values is null ? [] : Encoding.UTF8.GetBytes(values), removed: values is null);
 
     /// <summary>Sets or removes (null values) each key in order; returns this baseline.</summary>
     public Baseline Apply(IEnumerable<BaselineChange> changes)
     {
         foreach (var change in changes) Set(change.Key, change.Values);
         return this;
+    }
+
+    /// <summary>Sets or removes each key of a page of changes (see <see cref="PackChanges"/>) in order; returns this baseline.</summary>
+    public Baseline ApplyPacked(byte[] changes)
+    {
+        for (var offset = 0; offset < changes.Length;)
+        {
+            var key = ReadKey(changes, ref offset);
+            var values = ReadValues(changes, ref offset, out var removed);
+            Set(key, values, removed);
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// Changes packed as one page of records (a removal as a tombstone): how a run's staged payloads keep them until the
+    /// baseline takes them (<see cref="ApplyPacked"/>), one array a payload instead of two strings a record that
+    /// every garbage collection of the run would copy.
+    /// </summary>
+    public static byte[] PackChanges(IReadOnlyCollection<BaselineChange> changes)
+    {
+        var size = 0;
+        foreach (var change in changes)
+        {
+            var key = Encoding.UTF8.GetByteCount(change.Key);
+            size += change.Values is null ? RecordSize(key, 0) : RecordSize(key, Encoding.UTF8.GetByteCount(change.Values));
+        }
+        var page = new byte[size];
+        var used = 0;
+        foreach (var change in changes)
+        {
+            used = WriteText(page, used, change.Key, 0);
+            used = change.Values is null ? WriteLength(page, used, 0) : WriteText(page, used, change.Values, 1);
+        }
+        return page;
+    }
+
+    /// <summary>The changes of a page of them (see <see cref="PackChanges"/>), as text, in order.</summary>
+    public static IEnumerable<BaselineChange> UnpackChanges(byte[] changes)
+    {
+        for (var offset = 0; offset < changes.Length;)
+        {
+            var key = Encoding.UTF8.GetString(ReadKey(changes, ref offset));
+            var values = ReadValues(changes, ref offset, out var removed);
+            yield return new BaselineChange(key, removed ? null : Encoding.UTF8.GetString(values));
+        }
+    }
+
+    private void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> values, bool removed)
+    {
+        var hash = Hash(key);
+        var record = Lookup(key, hash, out var free);
+        if (removed) Remove(record);
+        else Store(key, values, hash, record, free);
     }
 
     /// <summary>The keys not marked seen, as text.</summary>
@@ -524,6 +572,31 @@ public sealed class Baseline
         offset = WriteLength(page, offset, key.Length);
         key.CopyTo(page.AsSpan(offset));
         return WriteLength(page, offset + key.Length, 0);
+    }
+
+    /// <summary>Writes a text as its length (plus <paramref name="lengthBias"/>: 1 for values, see the page format) and UTF-8 bytes.</summary>
+    private static int WriteText(byte[] page, int offset, string text, int lengthBias)
+    {
+        offset = WriteLength(page, offset, Encoding.UTF8.GetByteCount(text) + lengthBias);
+        return offset + Encoding.UTF8.GetBytes(text, page.AsSpan(offset));
+    }
+
+    /// <summary>Reads a record's key at <paramref name="offset"/> and moves past it.</summary>
+    private static ReadOnlySpan<byte> ReadKey(byte[] page, ref int offset)
+    {
+        var length = ReadLength(page, ref offset);
+        offset += length;
+        return page.AsSpan(offset - length, length);
+    }
+
+    /// <summary>Reads a record's values (after its key) and moves past them; a tombstone has none and is <paramref name="removed"/>.</summary>
+    private static ReadOnlySpan<byte> ReadValues(byte[] page, ref int offset, out bool removed)
+    {
+        var tag = ReadLength(page, ref offset);
+        removed = tag == 0;
+        var length = Math.Max(tag - 1, 0);
+        offset += length;
+        return page.AsSpan(offset - length, length);
     }
 
     private static int WriteLength(byte[] page, int offset, int length)

@@ -26,6 +26,24 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void PackChanges_AppliedOrUnpacked_SameAsTheChangesThemselves()
+    {
+        BaselineChange[] changes =
+        [
+            new("A", $"1{Us}MAIN"), new("B", null), new("Ünïcode-SKU", "größe"), new("C", ""), new("D", new string('x', 300)),
+            new("A", null), new("B", "back"), new("", "empty key"),
+        ];
+        var before = Baseline.From([new("A", "0"), new("B", "2"), new("E", "5")]);
+        var expected = Entries(RoundTrip(before).Apply(changes));
+
+        var packed = Baseline.PackChanges(changes);
+
+        Assert.That(Baseline.UnpackChanges(packed), Is.EqualTo(changes), "removals stay null, empty values stay empty");
+        Assert.That(Entries(RoundTrip(before).ApplyPacked(packed)), Is.EqualTo(expected).And.ContainKey("B").And.Not.ContainKey("A"));
+        Assert.That(Baseline.UnpackChanges(Baseline.PackChanges([])), Is.Empty);
+    }
+
+    [Test]
     public void Find_WithAGuess_TheGuessOnlyWhenItHoldsTheKey()
     {
         var baseline = Baseline.From([new("A", "1"), new("B", "2"), new("C", "3")]);

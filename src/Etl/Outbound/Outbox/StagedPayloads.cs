@@ -38,8 +38,11 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
         if (_pending.Count > 0) WritePending();
     }
 
-    /// <summary>What the staged payloads change in the baseline, in order: new values, or null for a delete.</summary>
-    public IEnumerable<BaselineChange> Changes => _staged.SelectMany(s => s.Changes);
+    /// <summary>What the staged payloads change in the baseline, in order: a page of changes a payload (see <see cref="Baseline.PackChanges"/>).</summary>
+    public IReadOnlyList<byte[]> ChangePages => [.. _staged.Select(s => s.Changes)];
+
+    /// <summary>The same as text, in order: new values, or null for a delete.</summary>
+    public IEnumerable<BaselineChange> Changes => _staged.SelectMany(s => Baseline.UnpackChanges(s.Changes));
 
     /// <summary>Publishes every staged payload in sequence; returns the published paths.</summary>
     public List<string> Publish(TimeProvider clock)
@@ -84,9 +87,9 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
             File.Delete(temp);
             throw;
         }
-        _staged.Add(new Staged(sequence, temp, [.. _pending.Select(r => new BaselineChange(r.Key, r.Values))]));
+        _staged.Add(new Staged(sequence, temp, Baseline.PackChanges(_pending.ConvertAll(r => new BaselineChange(r.Key, r.Values)))));
         _pending.Clear();
     }
 
-    private sealed record Staged(int Sequence, string TempPath, List<BaselineChange> Changes);
+    private sealed record Staged(int Sequence, string TempPath, byte[] Changes);
 }
