@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Hashing;
 using System.Text;
 
@@ -16,6 +17,7 @@ namespace Etl.State;
 /// its drop carries; the others are the removals.
 /// </para>
 /// </summary>
+/// <remarks>Its record accessors are marked for inlining, as <see cref="Outbound.Columns.RowChunk"/>'s are (see there).</remarks>
 public sealed class Baseline
 {
     /// <summary>The size a page is cut at when written (a larger record gets a page of its own).</summary>
@@ -210,6 +212,7 @@ public sealed class Baseline
     }
 
     /// <summary>A record's key bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> KeyBytes(int record)
     {
         var (page, offset) = Split(_locations[record]);
@@ -218,6 +221,7 @@ public sealed class Baseline
     }
 
     /// <summary>A record's values bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ValueBytes(int record)
     {
         var (page, offset) = Split(_locations[record]);
@@ -508,12 +512,15 @@ public sealed class Baseline
     }
 
     /// <summary>An index slot: the key's hash and the record number + 1 (0 is an empty slot).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Slot(uint hash, int record) => (ulong)hash << 32 | (uint)(record + 1);
 
     /// <summary>The record number of a (non-empty) slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RecordOf(ulong slot) => (int)(uint)slot - 1;
 
     /// <summary>The key hash of a slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint HashOf(ulong slot) => (uint)(slot >> 32);
 
     /// <summary>The first empty slot of a table from a hash's home slot on.</summary>
@@ -552,6 +559,7 @@ public sealed class Baseline
 
     private static long Location(int page, int offset) => ((long)page << 32) | (uint)offset;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private (byte[] Page, int Offset) Split(long location) => (_pages[(int)(location >> 32)], (int)location);
 
     private static int RecordSize(int keyLength, int valuesLength) => LengthSize(keyLength) + keyLength + LengthSize(valuesLength + 1) + valuesLength;
@@ -611,6 +619,7 @@ public sealed class Baseline
         return offset;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadLength(byte[] page, ref int offset)
     {
         int length = 0, shift = 0;
