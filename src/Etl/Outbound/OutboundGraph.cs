@@ -14,9 +14,9 @@ namespace Etl.Outbound;
 /// One entity's outbound run as a TPL Dataflow graph over chunks of rows:
 /// extract + convert (the source's thread) → diff + validate, which hands each chunk on to the Parquet snapshot and
 /// its changes to batch + serialize (staged). Every block is bounded, and one that fails stops the others; nothing is
-/// published here. The caller publishes the staged
-/// payloads and the snapshot once <see cref="GuardViolation"/> says the entity may go on. A drop that repeats a key
-/// is classified a second time with its repeats known (all their rows invalid); the first pass's output is discarded.
+/// published here. The caller publishes the staged payloads and the snapshot once <see cref="GuardViolation"/> says
+/// the entity may go on. A drop that repeats a key is classified a second time with its repeats known (all their rows
+/// invalid); the first pass's output is discarded.
 /// </summary>
 /// <remarks>The baseline may still be loading when the graph starts: the drop is read meanwhile, the diff waits for it.</remarks>
 public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string dataRoot, IRunProgress? progress = null, StageTimes? times = null)
