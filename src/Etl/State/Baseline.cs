@@ -84,12 +84,10 @@ public sealed class Baseline
             {
                 var record = baseline._records++;
                 baseline._locations[record] = Location(pageIndex, offset);
-                var keyLength = ReadLength(page, ref offset);
-                if (record >= indexedRecords) hashes[record] = Hash(page.AsSpan(offset, keyLength));
-                offset += keyLength;
-                var tag = ReadLength(page, ref offset);
-                if (tag == 0) baseline._flags[record] = Tombstone;
-                offset += Math.Max(tag - 1, 0);
+                var key = ReadKey(page, ref offset);
+                if (record >= indexedRecords) hashes[record] = Hash(key);
+                ReadValues(page, ref offset, out var removed);
+                if (removed) baseline._flags[record] = Tombstone;
             }
         }
         if (indexedRecords == 0 || !baseline.TakeIndex(index!.Slots, indexedRecords))
@@ -547,10 +545,8 @@ public sealed class Baseline
         var count = 0;
         for (var offset = 0; offset < page.Length; count++)
         {
-            var keyLength = ReadLength(page, ref offset);
-            offset += keyLength;
-            var tag = ReadLength(page, ref offset);
-            offset += Math.Max(tag - 1, 0);
+            ReadKey(page, ref offset);
+            ReadValues(page, ref offset, out _);
         }
         return count;
     }
@@ -590,7 +586,8 @@ public sealed class Baseline
     }
 
     /// <summary>Reads a record's key at <paramref name="offset"/> and moves past it.</summary>
-    private static ReadOnlySpan<byte> ReadKey(byte[] page, ref int offset)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> ReadKey(byte[] page, scoped ref int offset)
     {
         var length = ReadLength(page, ref offset);
         offset += length;
@@ -598,7 +595,8 @@ public sealed class Baseline
     }
 
     /// <summary>Reads a record's values (after its key) and moves past them; a tombstone has none and is <paramref name="removed"/>.</summary>
-    private static ReadOnlySpan<byte> ReadValues(byte[] page, ref int offset, out bool removed)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> ReadValues(byte[] page, scoped ref int offset, out bool removed)
     {
         var tag = ReadLength(page, ref offset);
         removed = tag == 0;
