@@ -1,3 +1,4 @@
+using Etl.State;
 using Microsoft.Data.Sqlite;
 
 namespace Etl.Delivery;
@@ -23,20 +24,10 @@ internal sealed class DeliveryLedger : IDisposable
     /// <param name="portal">The portal's identity (<see cref="Portal.PortalTarget.Identity"/>).</param>
     public static DeliveryLedger Open(string dataRoot, string portal)
     {
-        var folder = Path.Combine(dataRoot, "state");
-        Directory.CreateDirectory(folder);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(folder, "etl.db"),
-            Pooling = false,
-            DefaultTimeout = 60,
-        }.ToString());
-        connection.Open();
+        var connection = StateDatabase.Open(dataRoot);
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
                 CREATE TABLE IF NOT EXISTS delivery_batches (
                     portal TEXT NOT NULL, batch_id TEXT NOT NULL, body_hash TEXT NOT NULL,
                     entity TEXT NOT NULL, idempotency_key TEXT, receipt TEXT NOT NULL, delivered_at TEXT NOT NULL,

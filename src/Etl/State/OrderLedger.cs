@@ -18,14 +18,8 @@ public sealed class OrderLedger : IDisposable
     /// <summary>Opens the ledger of a data root.</summary>
     public static OrderLedger Open(string dataRoot)
     {
-        var folder = Path.Combine(dataRoot, "state");
-        Directory.CreateDirectory(folder);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "etl.db"), Pooling = false, DefaultTimeout = 60 }.ToString());
-        connection.Open();
-        var ledger = new OrderLedger(connection);
+        var ledger = new OrderLedger(StateDatabase.Open(dataRoot));
         ledger.Execute("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
             CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS order_review (portal_order_id TEXT PRIMARY KEY, reason TEXT NOT NULL, detail TEXT NOT NULL,
                 erp_order_no TEXT, run_id TEXT NOT NULL, held_at TEXT NOT NULL);

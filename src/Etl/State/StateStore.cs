@@ -17,19 +17,8 @@ public sealed class StateStore : IDisposable
     /// <summary>Opens (and creates or upgrades) the state database of a data root.</summary>
     public static StateStore Open(string dataRoot)
     {
-        var folder = Path.Combine(dataRoot, "state");
-        Directory.CreateDirectory(folder);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(folder, "etl.db"),
-            Pooling = false,
-            DefaultTimeout = 60,
-        }.ToString());
-        connection.Open();
-        var store = new StateStore(connection);
+        var store = new StateStore(StateDatabase.Open(dataRoot));
         store.Execute("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
             CREATE TABLE IF NOT EXISTS baseline_pages (
                 entity TEXT NOT NULL, page INTEGER NOT NULL, bytes BLOB NOT NULL,
                 PRIMARY KEY (entity, page));

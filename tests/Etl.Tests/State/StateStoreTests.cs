@@ -49,6 +49,39 @@ public sealed class StateStoreTests
             Is.EqualTo(new[] { "baseline_index", "baseline_journal", "baseline_pages" }));
     }
 
+    [TestCase("state store")]
+    [TestCase("order ledger")]
+    [TestCase("delivery ledger")]
+    public void Open_NewDataRootByAnyOfItsUsers_LargePagesInWalMode(string opener)
+    {
+        IDisposable opened = opener switch
+        {
+            "state store" => StateStore.Open(_temp.Path),
+            "order ledger" => OrderLedger.Open(_temp.Path),
+            _ => Etl.Delivery.DeliveryLedger.Open(_temp.Path, "portal"),
+        };
+        opened.Dispose();
+
+        Assert.That(Scalar("PRAGMA page_size"), Is.EqualTo(65536), "the baseline's blobs are read page by page");
+        Assert.That(Query("PRAGMA journal_mode").Single(), Is.EqualTo("wal"));
+    }
+
+    [Test]
+    public void Open_DatabaseWithSmallPages_KeepsThemAndItsBaseline()
+    {
+        Directory.CreateDirectory(_temp.Combine("state"));
+        Query("PRAGMA page_size = 4096; CREATE TABLE older (x);");
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.AdvanceBaseline("inventory", Baseline.From([new("A", "1"), new("B", "2")]));
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Scalar("PRAGMA page_size"), Is.EqualTo(4096));
+        Assert.That(Values(reopened, "inventory"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" }));
+    }
+
     [Test]
     public void LoadBaseline_NothingApplied_Empty()
     {
