@@ -42,9 +42,9 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
     public StageTimes Times { get; } = times ?? new();
 
     /// <summary>
-    /// Reads the source (twice when it repeats a key) and stages payloads and snapshot. The baseline then holds the
-    /// run's changes in memory, applied while the snapshot's last row group is written; nothing is stored here (the
-    /// caller stores the baseline once the payloads are published, see <see cref="StateStore.AdvanceBaseline"/>).
+    /// Reads the source (twice when it repeats a key) and stages payloads and snapshot. The baseline is left as it was
+    /// loaded: the caller stores the staged payloads' changes once they are published (see
+    /// <see cref="StateStore.AdvanceBaseline(string, Baseline, IReadOnlyList{byte[]})"/>).
     /// </summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
     {
@@ -59,14 +59,14 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         }
         try
         {
-            // The snapshot's last row group is written while the removals are staged and the baseline takes the changes.
+            // The snapshot's last row group is written while the removals are staged.
             var completing = Task.Run(async () =>
             {
                 using (Times.Start("snapshot")) await snapshot.CompleteAsync(cancellationToken);
             }, cancellationToken);
             try
             {
-                await StageRemovalsAndApplyAsync(payloads, differ, cancellationToken);
+                await StageRemovalsAsync(payloads, differ);
             }
             finally
             {
@@ -82,38 +82,17 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
         }
     }
 
-    /// <summary>
-    /// Stages the removals and the last batch while the baseline takes the changes of the batches staged before them,
-    /// then the rest. The baseline takes them on a thread of its own: the pool's threads are busy with the snapshot and
-    /// this method, and a task queued for one waited.
-    /// </summary>
-    private async Task StageRemovalsAndApplyAsync(StagedPayloads payloads, Differ differ, CancellationToken cancellationToken)
+    /// <summary>Stages the removals and the last batch.</summary>
+    private async Task StageRemovalsAsync(StagedPayloads payloads, Differ differ)
     {
-        var held = await baseline;
-        _heldBefore = held.Count;
+        _heldBefore = (await baseline).Count;
         var removals = differ.Removals();
         Result.Removed = removals.Count;
-        var staged = payloads.ChangePages;
-        var applying = Task.Factory.StartNew(() => Times.Time("baseline save", () => ApplyAll(held, staged)),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
+        Times.Time("payloads", () =>
         {
-            Times.Time("payloads", () =>
-            {
-                payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
-                payloads.Complete();
-            });
-        }
-        finally
-        {
-            await applying;
-        }
-        Times.Time("baseline save", () => ApplyAll(held, payloads.ChangePages.Skip(staged.Count)));
-    }
-
-    private static void ApplyAll(Baseline baseline, IEnumerable<byte[]> changePages)
-    {
-        foreach (var page in changePages) baseline.ApplyPacked(page);
+            payloads.Add(removals.Select(key => new ChangeRecord(key, null, null)));
+            payloads.Complete();
+        });
     }
 
     /// <summary>One pass over the source: payloads staged (but for the removals) and row groups written; the differ then knows the repeats and removals.</summary>

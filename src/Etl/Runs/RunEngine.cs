@@ -174,7 +174,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
                     });
                     result.Batches = published.Count;
                     result.RecordsWritten = payloads.Records;
-                    graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline));
+                    graph.Times.Time("baseline save", () => state.AdvanceBaseline(schema.Name, baseline, payloads.ChangePages));
                     result.Snapshot = snapshot.Path;
                     if (selection?.Newest is { } newest) drops.MoveToProcessed(newest, runId);
                 }

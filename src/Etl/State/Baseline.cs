@@ -277,9 +277,9 @@ public sealed class Baseline
     }
 
     /// <summary>
-    /// Changes packed as one page of records (a removal as a tombstone): how a run's staged payloads keep them until the
-    /// baseline takes them (<see cref="ApplyPacked"/>), one array a payload instead of two strings a record that
-    /// every garbage collection of the run would copy.
+    /// Changes packed as one page of records (a removal as a tombstone): how a run's staged payloads keep them until they
+    /// are stored (<see cref="StateStore.AdvanceBaseline(string, Baseline, IReadOnlyList{byte[]})"/>), one array a
+    /// payload instead of two strings a record that every garbage collection of the run would copy.
     /// </summary>
     public static byte[] PackChanges(IReadOnlyCollection<BaselineChange> changes)
     {
@@ -344,9 +344,42 @@ public sealed class Baseline
 
     /// <summary>
     /// Whether storing should write every live record afresh rather than add the changes: when the stored pages plus
-    /// the changes would be more than twice what the live records take.
+    /// the changes (and <paramref name="added"/> bytes of changes it has not taken) would be more than twice what the
+    /// live records take.
     /// </summary>
-    public bool ShouldCompact() => StoredPages == 0 || StoredBytes + _changed.Sum(r => (long)StoredSize(r)) > 2 * _liveBytes;
+    public bool ShouldCompact(long added = 0) => StoredPages == 0 || StoredBytes + _changed.Sum(r => (long)StoredSize(r)) + added > 2 * _liveBytes;
+
+    /// <summary>Pages of records joined, in order, into pages of up to <see cref="PageSize"/> bytes (a larger one stays as it is); empty ones are left out.</summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> Concatenate(IEnumerable<ReadOnlyMemory<byte>> pages)
+    {
+        var group = new List<ReadOnlyMemory<byte>>();
+        var size = 0L;
+        foreach (var page in pages.Where(p => !p.IsEmpty))
+        {
+            if (group.Count > 0 && size + page.Length > PageSize)
+            {
+                yield return Join(group);
+                group.Clear();
+                size = 0;
+            }
+            group.Add(page);
+            size += page.Length;
+        }
+        if (group.Count > 0) yield return Join(group);
+    }
+
+    private static ReadOnlyMemory<byte> Join(List<ReadOnlyMemory<byte>> pages)
+    {
+        if (pages.Count == 1) return pages[0];
+        var joined = new byte[pages.Sum(p => p.Length)];
+        var used = 0;
+        foreach (var page in pages)
+        {
+            page.Span.CopyTo(joined.AsSpan(used));
+            used += page.Length;
+        }
+        return joined;
+    }
 
     /// <summary>Notes that the pages written (all of them, or the changes added) are stored.</summary>
     public void MarkStored(bool compacted, int pages, long bytes)

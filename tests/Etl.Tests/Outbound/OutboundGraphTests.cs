@@ -81,7 +81,7 @@ public sealed partial class OutboundGraphTests
     private List<string> Publish(Ran ran)
     {
         var published = ran.Payloads.Publish(_clock);
-        _state.AdvanceBaseline(ran.Schema.Name, ran.Baseline);
+        _state.AdvanceBaseline(ran.Schema.Name, ran.Baseline, ran.Payloads.ChangePages);
         return published;
     }
 
@@ -106,7 +106,9 @@ public sealed partial class OutboundGraphTests
         Assert.That(File.Exists(ran.Snapshot.Path), Is.False);
         Assert.That(_temp.Files("snapshots"), Is.All.Contains("/.").And.All.EndsWith(".tmp"));
         Assert.That(Held("inventory"), Is.Empty, "nothing reaches the baseline before publish");
-        Assert.That(ran.Baseline.Count, Is.EqualTo(5), "the run's changes wait in the baseline in memory until it is stored");
+        Assert.That(ran.Payloads.Changes.Select(c => EntityKey.Display(c.Key)), Is.EqualTo(new[] { "S00000|MAIN", "S00001|MAIN", "S00002|MAIN", "S00003|MAIN", "S00004|MAIN" }),
+            "the run's changes wait with the staged payloads until they are stored");
+        Assert.That(ran.Baseline.Count, Is.Zero, "the baseline in memory is left as it was loaded");
     }
 
     [Test]

@@ -324,6 +324,80 @@ public sealed class StateStoreTests
         Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
     }
 
+    // ---- a run's staged change pages ----
+
+    /// <summary>Keys a run does not touch, enough that a few changes are stored as a page of their own.</summary>
+    private static readonly BaselineChange[] Others = [.. Enumerable.Range(0, 100).Select(i => new BaselineChange($"K{i:D3}", "0"))];
+
+    private static byte[] Pack(params (string Key, string? Values)[] changes) =>
+        Baseline.PackChanges([.. changes.Select(c => new BaselineChange(c.Key, c.Values))]);
+
+    [Test]
+    public void AdvanceBaselineWithChangePages_StoredAsOnePageBetweenTheJournalReadAtLoadAndTheJournalNotedAfter()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs").Apply([.. Others, new BaselineChange("A", "1"), new BaselineChange("B", "2"), new BaselineChange("C", "3"), new BaselineChange("E", "5")]));
+            store.ApplyToBaseline("costs", [new BaselineChange("A", "1 journal"), new BaselineChange("E", null)]);
+            var baseline = store.LoadBaseline("costs");
+            store.ForgetBaseline("costs", ["D"]);
+            store.ApplyToBaseline("costs", [new BaselineChange("B", null)]);
+
+            store.AdvanceBaseline("costs", baseline, [Pack(("B", "2 run"), ("C", null)), Pack(("D", "4 run"), ("F", "6 run"))]);
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        var expected = Others.ToDictionary(c => c.Key, c => c.Values!);
+        expected.Add("A", "1 journal");
+        expected.Add("D", StateStore.UnknownValues);
+        expected.Add("F", "6 run");
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(expected), "the journal read at load, then the run's changes, then what the journal noted meanwhile (it wins)");
+        Assert.That(reopened.LoadBaseline("costs").Count, Is.EqualTo(103));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.EqualTo(2), "the full set, then one page of changes");
+        Assert.That(Scalar("SELECT pages FROM baseline_index WHERE entity = 'costs'"), Is.EqualTo(1), "the full set's index stays");
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_journal"), Is.Zero);
+    }
+
+    [Test]
+    public void AdvanceBaselineWithChangePages_FirstRun_WrittenAsAFullSetWithItsIndex()
+    {
+        using (var store = StateStore.Open(_temp.Path))
+        {
+            var baseline = store.LoadBaseline("costs");
+
+            store.AdvanceBaseline("costs", baseline, [Pack(("A", "1"), ("B", "2")), Pack(("B", null), ("C", "3"))]);
+
+            Assert.That(Values(baseline), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }), "written afresh from the baseline, which took the changes");
+        }
+
+        using var reopened = StateStore.Open(_temp.Path);
+
+        Assert.That(Values(reopened, "costs"), Is.EqualTo(new Dictionary<string, string> { ["A"] = "1", ["C"] = "3" }));
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_index WHERE entity = 'costs'"), Is.EqualTo(1));
+        Assert.That(reopened.LoadBaseline("costs").IndexedAtLoad, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AdvanceBaselineWithChangePages_ManyRuns_WrittenAfreshBeforeTheChangesOutweighTheKeys()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [Pack([.. Enumerable.Range(0, 1000).Select(i => ($"K{i:D4}", (string?)"100"))])]);
+        var full = Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'");
+        var expected = Enumerable.Range(0, 1000).ToDictionary(i => $"K{i:D4}", _ => "100");
+
+        for (var run = 0; run < 30; run++)
+        {
+            var changes = Enumerable.Range(run * 30, 100).Select(i => ($"K{i % 1000:D4}", (string?)$"{run}")).ToArray();
+            store.AdvanceBaseline("costs", store.LoadBaseline("costs"), [Pack(changes[..50]), Pack(changes[50..])]);
+            foreach (var (key, values) in changes) expected[key] = values!;
+
+            Assert.That(Scalar("SELECT SUM(length(bytes)) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThanOrEqualTo(full * 2 + 2000), $"run {run}: the pages are written afresh before the changes outweigh the keys");
+            Assert.That(Values(store, "costs"), Is.EqualTo(expected), $"run {run}");
+        }
+        Assert.That(Scalar("SELECT COUNT(*) FROM baseline_pages WHERE entity = 'costs'"), Is.LessThan(30), "each run adds one page at most");
+    }
+
     [Test]
     public void AdvanceBaseline_ForgetNotedAfterLoad_SurvivesAndWinsOverTheRunsChange()
     {

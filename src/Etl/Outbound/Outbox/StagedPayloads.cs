@@ -7,8 +7,8 @@ namespace Etl.Outbound.Outbox;
 /// <summary>
 /// An entity's payloads of one run: batched and written under hidden temp names in outbox/ while the drop is read,
 /// then, once the guards have passed, published one by one (renamed into place). The caller advances the baseline
-/// with <see cref="Changes"/> only after every rename, so a crash at any point leaves the baseline at or behind what
-/// reached the outbox: the next run resends whatever was not handed over; it never skips a change.
+/// with <see cref="ChangePages"/> only after every rename, so a crash at any point leaves the baseline at or behind
+/// what reached the outbox: the next run resends whatever was not handed over; it never skips a change.
 /// </summary>
 public sealed class StagedPayloads(string outbox, EntitySchema schema, string runId, DateTimeOffset asOf, int batchSize) : IDisposable
 {

@@ -125,7 +125,7 @@ public sealed class StagedPayloadsTests
     }
 
     [Test]
-    public void Publish_ThenAdvanceBaselineWithChanges_UpsertsAndDeletesApplied()
+    public void Publish_ThenAdvanceBaselineWithChangePages_UpsertsAndDeletesApplied()
     {
         _state.ApplyToBaseline(Schema.Name, [new BaselineChange("Z" + EntityKey.Separator + "MAIN", "old"), new BaselineChange("A" + EntityKey.Separator + "MAIN", "old")]);
         var loaded = _state.LoadBaseline(Schema.Name);
@@ -134,7 +134,7 @@ public sealed class StagedPayloadsTests
         staged.Complete();
 
         staged.Publish(_clock);
-        _state.AdvanceBaseline(Schema.Name, loaded.Apply(staged.Changes));
+        _state.AdvanceBaseline(Schema.Name, loaded, staged.ChangePages);
 
         var baseline = _state.LoadBaseline(Schema.Name);
         Assert.That(baseline.Entries().Select(e => EntityKey.Display(e.Key)).Order(), Is.EqualTo(new[] { "A|MAIN", "B|MAIN" }));
