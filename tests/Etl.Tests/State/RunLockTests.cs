@@ -26,6 +26,29 @@ public sealed class RunLockTests
     }
 
     [Test]
+    public void TryAcquire_Free_WritesTheDetailsInTheFormEarlierVersionsRead()
+    {
+        using var runLock = RunLock.TryAcquire(_temp.Path, Nightly, out _);
+
+        Assert.That(File.ReadAllText(_temp.Combine("state", "run.lock.json")),
+            Is.EqualTo("""{"Pipeline":"nightly","RunId":"20261130T020000Z-0a1b2c","StartedAt":"2026-11-30T02:00:00+00:00","ProcessId":4242}"""));
+    }
+
+    [TestCase("""{"Pipeline":"nightly","RunId":"x"}""")]
+    [TestCase("""{"Pipeline":1,"RunId":"x","StartedAt":"2026-11-30T02:00:00Z","ProcessId":1}""")]
+    [TestCase("""{"Pipeline":"nightly","RunId":"x","StartedAt":"yesterday","ProcessId":1}""")]
+    public void TryAcquire_HeldWithDetailsOfAnotherShape_StillFailsWithAMessage(string details)
+    {
+        using var first = RunLock.TryAcquire(_temp.Path, Nightly, out _);
+        File.WriteAllText(_temp.Combine("state", "run.lock.json"), details);
+
+        var second = RunLock.TryAcquire(_temp.Path, Intraday, out var holder);
+
+        Assert.That(second, Is.Null);
+        Assert.That(holder, Is.EqualTo("another run (its details are not readable yet)"));
+    }
+
+    [Test]
     public void TryAcquire_SecondWhileHeld_FailsAndNamesTheHolder()
     {
         using var first = RunLock.TryAcquire(_temp.Path, Nightly, out _);
