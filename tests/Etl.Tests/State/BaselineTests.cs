@@ -26,6 +26,19 @@ public sealed class BaselineTests
     }
 
     [Test]
+    public void Concatenate_Pages_JoinedInOrderUpToThePageSizeWithLargerOnesAloneAndEmptyOnesLeftOut()
+    {
+        byte[] Page(int size, byte fill) => Enumerable.Repeat(fill, size).ToArray();
+        var half = Baseline.PageSize / 2;
+        ReadOnlyMemory<byte>[] pages = [Page(10, 1), Page(0, 0), Page(20, 2), Page(half, 3), Page(half, 4), Page(Baseline.PageSize + 1, 5), Page(30, 6)];
+
+        var joined = Baseline.Concatenate(pages).Select(p => p.ToArray()).ToList();
+
+        Assert.That(joined.Select(p => p.Length), Is.EqualTo(new[] { 10 + 20 + half, half, Baseline.PageSize + 1, 30 }));
+        Assert.That(joined.SelectMany(p => p), Is.EqualTo(pages.SelectMany(p => p.ToArray())), "every byte, in order");
+    }
+
+    [Test]
     public void PackChanges_AppliedOrUnpacked_SameAsTheChangesThemselves()
     {
         BaselineChange[] changes =
