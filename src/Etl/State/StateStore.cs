@@ -145,9 +145,9 @@ public sealed class StateStore : IDisposable
     /// <summary>
     /// Advances an entity's baseline after a run published its payloads, by the run's changes as the payloads keep
     /// them (pages of <see cref="Baseline.PackChanges"/>, in order), as <see cref="AdvanceBaseline(string, Baseline)"/>
-    /// does. Usually the pages are stored as they are, between what the baseline took since it was loaded (the journal
-    /// as it was then) and what the journal gained since, without the baseline in memory taking them: a million-key
-    /// run spent 60 ms doing that, only to store the same records. That baseline then lags behind what is stored.
+    /// does. Usually the pages are stored as they are, after what the baseline took from the journal when it was loaded
+    /// and before what the journal gained since, without the baseline in memory taking them: a million-key run spent
+    /// 60 ms doing that, only to store the same records. That baseline then lags behind what is stored.
     /// When the stored pages would outweigh twice what the live keys took when it was loaded, it takes the changes
     /// and every live key is written afresh.
     /// </summary>
