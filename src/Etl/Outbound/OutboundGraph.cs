@@ -43,8 +43,7 @@ public sealed class OutboundGraph(EntityJob job, Task<Baseline> baseline, string
 
     /// <summary>
     /// Reads the source (twice when it repeats a key) and stages payloads and snapshot. The baseline is left as it was
-    /// loaded: the caller stores the staged payloads' changes once they are published (see
-    /// <see cref="StateStore.AdvanceBaseline(string, Baseline, IReadOnlyList{byte[]})"/>).
+    /// loaded: the caller stores the staged payloads' changes once they are published (see <see cref="StateStore.AdvanceBaseline"/>).
     /// </summary>
     public async Task<(StagedPayloads Payloads, SnapshotWriter Snapshot)> RunAsync(CancellationToken cancellationToken)
     {

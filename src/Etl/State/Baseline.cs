@@ -278,8 +278,8 @@ public sealed class Baseline
 
     /// <summary>
     /// Changes packed as one page of records (a removal as a tombstone): how a run's staged payloads keep them until they
-    /// are stored (<see cref="StateStore.AdvanceBaseline(string, Baseline, IReadOnlyList{byte[]})"/>), one array a
-    /// payload instead of two strings a record that every garbage collection of the run would copy.
+    /// are stored (<see cref="StateStore.AdvanceBaseline"/>), one array a payload instead of two strings a record that
+    /// every garbage collection of the run would copy.
     /// </summary>
     public static byte[] PackChanges(IReadOnlyCollection<BaselineChange> changes)
     {
@@ -392,20 +392,16 @@ public sealed class Baseline
 
     private IEnumerable<ReadOnlyMemory<byte>> Pack(IEnumerable<int> records)
     {
-        var page = new byte[PageSize];
+        var page = Array.Empty<byte>();
         var used = 0;
         foreach (var r in records)
         {
             var size = StoredSize(r);
-            if (used + size > page.Length && used > 0)
+            if (used + size > page.Length)
             {
-                yield return page.AsMemory(0, used);
+                if (used > 0) yield return page.AsMemory(0, used);
                 page = new byte[Math.Max(PageSize, size)];
                 used = 0;
-            }
-            else if (size > page.Length)
-            {
-                page = new byte[size];
             }
             used = (_flags[r] & Deleted) != 0 ? WriteTombstone(page, used, KeyBytes(r)) : WriteRecord(page, used, KeyBytes(r), ValueBytes(r));
         }

@@ -67,7 +67,7 @@ public sealed class StateStore : IDisposable
                 }
             }
             var baseline = Baseline.FromPages(pages, LoadIndex(entity));
-            baseline.JournalMark = ApplyJournal(entity, baseline, after: 0);
+            baseline.JournalMark = ReadJournal(entity, after: 0, baseline.Set);
             return baseline;
         }
     }
@@ -125,48 +125,32 @@ public sealed class StateStore : IDisposable
     }
 
     /// <summary>
-    /// Advances an entity's baseline after a run published its payloads: the baseline holds the run's changes
-    /// (<see cref="Baseline.Apply"/>); whatever the journal gained since it was loaded is applied over them (a refusal
-    /// noted meanwhile wins, so its key is sent again), and the result is stored in one transaction that also clears
-    /// the journal entries it folded in. Usually only the changed keys are written, as further pages; when those pages
-    /// would make up half of what is stored, every live key is written afresh instead.
+    /// Advances an entity's baseline after a run published its payloads, in one transaction that also clears the
+    /// journal entries it folds in. What is stored, in order: what the baseline took since it was loaded (the journal
+    /// as it was then, changes applied in memory), the run's <paramref name="changes"/> as the payloads keep them
+    /// (pages of <see cref="Baseline.PackChanges"/>), and what the journal gained since (a refusal noted meanwhile
+    /// wins, so its key is sent again). Usually these are added as further pages, as they are, without the baseline in
+    /// memory taking them (a million-key run spent 60 ms doing that, only to store the same records), which then lags
+    /// behind what is stored. When the stored pages would outweigh twice what the live keys take, the baseline takes
+    /// them and every live key is written afresh.
     /// </summary>
-    public void AdvanceBaseline(string entity, Baseline baseline)
-    {
-        lock (_gate)
-        {
-            var through = ApplyJournal(entity, baseline, baseline.JournalMark);
-            if (!baseline.HasChanges && through == 0) return;
-            var compact = baseline.ShouldCompact();
-            Store(entity, baseline, compact, compact ? baseline.ToPages() : baseline.ChangedPages(), through);
-        }
-    }
-
-    /// <summary>
-    /// Advances an entity's baseline after a run published its payloads, by the run's changes as the payloads keep
-    /// them (pages of <see cref="Baseline.PackChanges"/>, in order), as <see cref="AdvanceBaseline(string, Baseline)"/>
-    /// does. Usually the pages are stored as they are, after what the baseline took from the journal when it was loaded
-    /// and before what the journal gained since, without the baseline in memory taking them: a million-key run spent
-    /// 60 ms doing that, only to store the same records. That baseline then lags behind what is stored.
-    /// When the stored pages would outweigh twice what the live keys took when it was loaded, it takes the changes
-    /// and every live key is written afresh.
-    /// </summary>
-    public void AdvanceBaseline(string entity, Baseline baseline, IReadOnlyList<byte[]> changes)
+    public void AdvanceBaseline(string entity, Baseline baseline, IReadOnlyList<byte[]>? changes = null)
     {
         lock (_gate)
         {
             var later = new List<BaselineChange>();
             var through = ReadJournal(entity, baseline.JournalMark, (key, values) => later.Add(new BaselineChange(key, values)));
-            if (!baseline.HasChanges && changes.Count == 0 && through == 0) return;
-            if (baseline.ShouldCompact(changes.Sum(page => (long)page.Length)))
+            List<byte[]> pages = [.. changes ?? [], Baseline.PackChanges(later)];
+            var added = pages.Sum(page => (long)page.Length);
+            if (!baseline.HasChanges && added == 0 && through == 0) return;
+            if (baseline.ShouldCompact(added))
             {
-                foreach (var page in changes) baseline.ApplyPacked(page);
-                Store(entity, baseline.Apply(later), compact: true, baseline.ToPages(), through);
+                foreach (var page in pages) baseline.ApplyPacked(page);
+                Store(entity, baseline, compact: true, baseline.ToPages(), through);
             }
             else
             {
-                ReadOnlyMemory<byte>[] pages = [.. baseline.HasChanges ? baseline.ChangedPages() : [], .. changes.Select(page => (ReadOnlyMemory<byte>)page), Baseline.PackChanges(later)];
-                Store(entity, baseline, compact: false, Baseline.Concatenate(pages), through);
+                Store(entity, baseline, compact: false, Baseline.Concatenate([.. baseline.ChangedPages(), .. pages.Select(page => (ReadOnlyMemory<byte>)page)]), through);
             }
         }
     }
@@ -211,9 +195,6 @@ public sealed class StateStore : IDisposable
         baseline.MarkStored(compact, written, stored);
         baseline.JournalMark = through;
     }
-
-    /// <summary>Applies the journal entries of an entity after a position; returns the last position read.</summary>
-    private long ApplyJournal(string entity, Baseline baseline, long after) => ReadJournal(entity, after, baseline.Set);
 
     /// <summary>Hands each journal entry of an entity after a position, in order, to <paramref name="each"/>; returns the last position read.</summary>
     private long ReadJournal(string entity, long after, Action<string, string?> each)
