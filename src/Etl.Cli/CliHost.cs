@@ -12,7 +12,7 @@ namespace Etl.Cli;
 /// </summary>
 internal sealed class CliHost : IDisposable
 {
-    private Task<ILoggerFactory>? _loggers;
+    private DeferredLog? _log;
 
     private CliHost(EtlSettings settings, bool quiet)
     {
@@ -38,35 +38,20 @@ internal sealed class CliHost : IDisposable
 
     /// <summary>
     /// A logger of the console log, in Log:Format. The console log is built on another thread when the first logger is
-    /// asked for (it takes a twentieth of a second at start-up) while the command goes on; the first message waits for it.
+    /// asked for while the command goes on; what is logged meanwhile is written once it is built (<see cref="DeferredLog"/>).
     /// </summary>
     public ILogger Logger(string category)
     {
-        if (_loggers is null)
+        if (_log is null)
         {
             var (format, quiet) = (Settings.Log.Format, Quiet);
-            _loggers = Task.Run(() => LoggerFactory.Create(logging => CliConfiguration.ConfigureLogging(logging, format, quiet)));
+            _log = new DeferredLog(Task.Run(() => LoggerFactory.Create(logging => CliConfiguration.ConfigureLogging(logging, format, quiet))));
         }
-        return new DeferredLogger(_loggers, category);
+        return _log.CreateLogger(category);
     }
 
-    /// <summary>Flushes the console log.</summary>
-    public void Dispose() => _loggers?.GetAwaiter().GetResult().Dispose();
-
-    /// <summary>A logger whose factory is still being built; it waits for it at its first use.</summary>
-    private sealed class DeferredLogger(Task<ILoggerFactory> factory, string category) : ILogger
-    {
-        private ILogger? _logger;
-
-        private ILogger Inner => _logger ??= factory.GetAwaiter().GetResult().CreateLogger(category);
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => Inner.BeginScope(state);
-
-        public bool IsEnabled(LogLevel logLevel) => Inner.IsEnabled(logLevel);
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Inner.Log(logLevel, eventId, state, exception, formatter);
-    }
+    /// <summary>Writes what was logged and flushes the console log.</summary>
+    public void Dispose() => _log?.Dispose();
 
     /// <summary>Runs a command body, turning errors into the contract's exit codes and clear messages.</summary>
     public static async Task<int> ExecuteAsync(Func<Task<int>> body)
