@@ -71,6 +71,7 @@ internal sealed class DeferredLog : IDisposable
         /// <summary>The built log's logger, once nothing waits for it any more.</summary>
         private ILogger? Built => _built ??= Volatile.Read(ref log._waiting) is null && log._factory.IsCompletedSuccessfully ? log._factory.Result.CreateLogger(category) : null;
 
+        /// <summary>A scope holds for the messages written while it is open, so it waits for the log (no command begins one).</summary>
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
             (Built ?? log._factory.GetAwaiter().GetResult().CreateLogger(category)).BeginScope(state);
 

@@ -146,8 +146,8 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         }
 
         var times = new StageTimes();
-        // On a thread of its own: the diff waits for the baseline, and queued for the pool the load waited behind the
-        // warm-up and the extract for up to 0.15 s while a core idled.
+        // On a thread of its own: the diff waits for the baseline, and queued for the pool the load waited behind other
+        // work for up to 0.15 s while a core idled.
         var loading = Task.Factory.StartNew(() => times.Time("baseline load", () => state.LoadBaseline(schema.Name)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var graph = new OutboundGraph(Job(schema, definition, source, runId, startedAt, request), loading, DataRoot, progress, times);

@@ -347,7 +347,7 @@ public sealed class Baseline
     /// the changes (and <paramref name="added"/> bytes of changes it has not taken) would be more than twice what the
     /// live records take.
     /// </summary>
-    public bool ShouldCompact(long added = 0) => StoredPages == 0 || StoredBytes + _changed.Sum(r => (long)StoredSize(r)) + added > 2 * _liveBytes;
+    public bool ShouldCompact(long added) => StoredPages == 0 || StoredBytes + _changed.Sum(r => (long)StoredSize(r)) + added > 2 * _liveBytes;
 
     /// <summary>Pages of records joined, in order, into pages of up to <see cref="PageSize"/> bytes (a larger one stays as it is); empty ones are left out.</summary>
     public static IEnumerable<ReadOnlyMemory<byte>> Concatenate(IEnumerable<ReadOnlyMemory<byte>> pages)
