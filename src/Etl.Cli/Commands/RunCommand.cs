@@ -60,6 +60,7 @@ internal static class RunCommand
         {
             StateDatabase.WarmUp();
             if (outbound.Count > 0) await OutboundWarmUp.RunAsync(outbound, cancellationToken);
+            RunReports.WarmUp();
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         try
         {

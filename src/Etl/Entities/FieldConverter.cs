@@ -69,6 +69,7 @@ public static class FieldConverter
     /// <summary>A whole number (12, -3, +4, 12.000).</summary>
     public static bool TryParseInteger(ReadOnlySpan<char> text, out long value)
     {
+        if (TryParseDigits(text, out value)) return true;
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)) return true;
         if (decimal.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var whole)
             && whole == decimal.Truncate(whole) && whole is >= long.MinValue and <= long.MaxValue)
@@ -77,6 +78,31 @@ public static class FieldConverter
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Up to 18 ASCII digits after an optional sign, which always fit a long: what a drop's whole numbers mostly look
+    /// like, read without the general parser (a third of the time it takes; three million values in a million-row
+    /// inventory drop). Anything else is left to <see cref="long.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider, out long)"/>.
+    /// </summary>
+    private static bool TryParseDigits(ReadOnlySpan<char> text, out long value)
+    {
+        value = 0;
+        var negative = text.Length > 0 && text[0] == '-';
+        if (text.Length > 0 && text[0] is '-' or '+') text = text[1..];
+        if (text.IsEmpty || text.Length > 18) return false;
+        foreach (var c in text)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                value = 0;
+                return false;
+            }
+            value = value * 10 + digit;
+        }
+        if (negative) value = -value;
+        return true;
     }
 
     /// <summary>A decimal number a DECIMAL(18,4) can hold, normalized (no trailing zeros).</summary>

@@ -6,7 +6,8 @@ namespace Etl.Outbound;
 
 /// <summary>
 /// Runs, on made-up rows and in memory, the code an outbound run would otherwise compile on its critical path: each
-/// entity's FluentValidation validator (built and run once) and a snapshot row group of every column kind. Much of it
+/// entity's FluentValidation validator (built and run once) and a snapshot row group of the column kinds they have
+/// (only those: the warm-up shares the cores with the run's start, while the diff waits for the baseline load). Much of it
 /// is generic over framework types, which ReadyToRun cannot compile ahead, so a run compiled it as it went: the first
 /// row group took a quarter of a second and the whole graph waited for it. Run on a thread of its own while a run
 /// starts up, which leaves the second core idle.
@@ -16,12 +17,11 @@ public static class OutboundWarmUp
     /// <summary>Warms up the outbound code of the named entities (names the catalog does not know are left out).</summary>
     public static async Task RunAsync(IEnumerable<string> entities, CancellationToken cancellationToken)
     {
-        foreach (var schema in entities.Select(EntityCatalog.Find).OfType<EntitySchema>())
-        {
-            schema.Validator.Validate(Chunk(schema, 1).ToRow(0));
-        }
-        FieldSpec[] everyKind = [.. Enum.GetValues<FieldKind>().Select(kind => new FieldSpec(kind.ToString(), kind))];
-        var columns = new EntitySchema("warm-up", 0, everyKind, _ => throw new InvalidOperationException("The snapshot warm-up does not validate."));
+        var schemas = entities.Select(EntityCatalog.Find).OfType<EntitySchema>().ToList();
+        if (schemas.Count == 0) return;
+        foreach (var schema in schemas) schema.Validator.Validate(Chunk(schema, 1).ToRow(0));
+        FieldSpec[] kinds = [.. schemas.SelectMany(s => s.Fields).Select(f => f.Kind).Distinct().Order().Select(kind => new FieldSpec(kind.ToString(), kind))];
+        var columns = new EntitySchema("warm-up", 0, kinds, _ => throw new InvalidOperationException("The snapshot warm-up does not validate."));
         var chunk = Chunk(columns, RowChunk.Capacity);
         Array.Fill(chunk.Valid, true);
         await using var snapshot = await SnapshotWriter.CreateInMemoryAsync(columns, cancellationToken);

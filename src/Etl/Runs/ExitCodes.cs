@@ -17,9 +17,13 @@ public static class ExitCodes
     /// <summary>Combines exit codes by the contract's precedence.</summary>
     public static int Combine(params int[] codes)
     {
-        foreach (var code in new[] { Locked, BadConfiguration, Failed, PartlyFailed })
+        // Plain loops: the vectorized Contains of a span is compiled at run time, a few milliseconds at the run's end.
+        foreach (var code in (ReadOnlySpan<int>)[Locked, BadConfiguration, Failed, PartlyFailed])
         {
-            if (codes.Contains(code)) return code;
+            foreach (var given in codes)
+            {
+                if (given == code) return code;
+            }
         }
         return Done;
     }

@@ -45,6 +45,7 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
 
         var results = await Task.WhenAll(selected.Select(e => Task.Run(() => RunEntityAsync(e, state, runId, startedAt, request, cancellationToken), cancellationToken)));
         summary.Entities.AddRange(results);
+        var checkpoint = state.CheckpointAsync();
         await using var portal = new PortalSession(settings, clock, logger);
         var ordersExitCode = ExitCodes.Done;
         if (pipeline.Orders && request.Includes(EntityCatalog.Orders))
@@ -57,11 +58,13 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
         var uploadExitCode = await DrainOutboxAsync(summary, portal, state, request, cancellationToken);
         if (!request.NoUpload) progress?.Finished("upload", uploadExitCode == ExitCodes.Done ? EntityStatus.Done : EntityStatus.Failed);
         var reconcileExitCode = await ReconcileAsync(pipeline, summary, portal, state, request, cancellationToken);
-        summary.ExitCode = ExitCodes.Combine([.. results.Select(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped ? ExitCodes.PartlyFailed : ExitCodes.Done), ordersExitCode, uploadExitCode, reconcileExitCode]);
+        var entitiesExitCode = results.Any(r => r.Status is EntityStatus.Failed or EntityStatus.Stopped) ? ExitCodes.PartlyFailed : ExitCodes.Done;
+        summary.ExitCode = ExitCodes.Combine(entitiesExitCode, ordersExitCode, uploadExitCode, reconcileExitCode);
         summary.FinishedAt = clock.GetUtcNow();
         RunReports.Write(DataRoot, summary);
         state.RecordRunFinished(runId, summary.FinishedAt, summary.ExitCode, RunReports.Json(summary));
         logger.LogInformation("Run {RunId} finished with exit code {ExitCode}; reports in {Reports}", runId, summary.ExitCode, RunReports.FolderOf(DataRoot, runId));
+        await checkpoint;
         return summary;
     }
 
@@ -282,10 +285,10 @@ public sealed class RunEngine(EtlSettings settings, TimeProvider clock, ILogger 
     /// </summary>
     private async Task<int> ReconcileAsync(PipelineDefinition pipeline, RunSummary summary, PortalSession portal, StateStore state, RunRequest request, CancellationToken cancellationToken)
     {
+        if (!pipeline.Reconcile.Any(request.Includes)) return ExitCodes.Done;
         var entities = pipeline.Reconcile.Where(request.Includes)
             .Select(n => (EntityCatalog.Find(n)!, pipeline.Entities.FirstOrDefault(e => e.Name == n)?.Tolerances ?? new Dictionary<string, decimal>()))
             .ToList();
-        if (entities.Count == 0) return ExitCodes.Done;
         if (request.NoUpload) summary.Notices.Add("reconcile: --no-upload left this run's payloads in outbox/; their records show as drift until they are delivered.");
         progress?.Stage("reconcile", "compare");
         var code = await new Reconcile.ReconcileEngine(settings, clock, logger).ReconcileAsync(summary, portal, state, entities, repair: false, allowMassRemoval: false, settings.Outbound.BatchSize, cancellationToken);

