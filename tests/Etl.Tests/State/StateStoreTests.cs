@@ -552,4 +552,22 @@ public sealed class StateStoreTests
         Assert.That(reader.GetInt32(3), Is.EqualTo(3));
         Assert.That(reader.GetString(4), Is.EqualTo("{\"exit_code\": 3}"));
     }
+
+    [Test]
+    public async Task Checkpoint_WhileTheStoreIsOpen_TheDatabaseFileHoldsWhatWasCommitted()
+    {
+        using var store = StateStore.Open(_temp.Path);
+        store.RecordRunStarted("20261130T020000Z-0a1b2c", "nightly", new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero));
+
+        await store.CheckpointAsync();
+
+        // A copy of the database file alone (no write-ahead log beside it) holds the run only once it was copied in.
+        var copy = _temp.Combine("copy.db");
+        File.Copy(Database, copy);
+        using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pipeline FROM runs WHERE run_id = '20261130T020000Z-0a1b2c'";
+        Assert.That(command.ExecuteScalar(), Is.EqualTo("nightly"));
+    }
 }
