@@ -49,8 +49,8 @@ internal static class RunCommand
 
     /// <summary>
     /// Runs a pipeline and prints its summary; shared with etl demo. Meanwhile, on another thread, SQLite is loaded
-    /// (<see cref="StateDatabase.WarmUp"/>) and, when the pipeline has outbound entities, the code they need first is
-    /// warmed up (<see cref="OutboundWarmUp"/>).
+    /// (<see cref="StateDatabase.WarmUp"/>), the code the pipeline's outbound entities need first is warmed up
+    /// (<see cref="OutboundWarmUp"/>), and so is the reports' (<see cref="RunReports.WarmUp"/>).
     /// </summary>
     public static async Task<int> RunAsync(PipelineDefinition definition, RunRequest request, string? dataRoot, CancellationToken cancellationToken)
     {
