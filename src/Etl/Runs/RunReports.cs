@@ -19,14 +19,12 @@ public static class RunReports
     public static void Write(string dataRoot, RunSummary summary)
     {
         var folder = FolderOf(dataRoot, summary.RunId);
-        // Side by side, since each waits for the disk (fsync); summary.json once they are all there.
-        Parallel.Invoke(
-        [
-            .. summary.Entities.Where(e => e.InvalidRecords.Count > 0).Select(entity => (Action)(() =>
-                AtomicFile.Write(Path.Combine(folder, entity.Entity + ".invalid.csv"), stream => WriteInvalidCsv(stream, entity.InvalidRecords)))),
-            () => AtomicFile.WriteAllText(Path.Combine(folder, "summary.txt"), Text(summary)),
-            () => AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.FileName), HtmlReport.Render(summary)),
-        ]);
+        foreach (var entity in summary.Entities.Where(e => e.InvalidRecords.Count > 0))
+        {
+            AtomicFile.Write(Path.Combine(folder, entity.Entity + ".invalid.csv"), stream => WriteInvalidCsv(stream, entity.InvalidRecords));
+        }
+        AtomicFile.WriteAllText(Path.Combine(folder, "summary.txt"), Text(summary));
+        AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.FileName), HtmlReport.Render(summary));
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), Json(summary));
     }
 

@@ -282,7 +282,6 @@ public sealed class StateStore : IDisposable
         static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <inheritdoc />
     /// <summary>
     /// Copies what the write-ahead log holds into the database, on a connection and a thread of their own, holding up
     /// no one: closing the store then leaves only what was committed since to copy. A run starts it once its entities
