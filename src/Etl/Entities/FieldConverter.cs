@@ -94,11 +94,7 @@ public static class FieldConverter
         foreach (var c in text)
         {
             var digit = (uint)(c - '0');
-            if (digit > 9)
-            {
-                value = 0;
-                return false;
-            }
+            if (digit > 9) return false;
             value = value * 10 + digit;
         }
         if (negative) value = -value;

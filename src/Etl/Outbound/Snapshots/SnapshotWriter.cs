@@ -31,6 +31,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     private readonly DataField[] _fields;
     private readonly DataField<bool> _isValid;
     private readonly Stream _stream;
+    /// <summary>The snapshot file (null for a snapshot written to memory).</summary>
     private readonly SafeFileHandle? _file;
     private readonly ParquetWriter _writer;
     private readonly IColumn[] _columns;
@@ -173,7 +174,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
         await _writer.DisposeAsync();
         await _writingBack;
         await _stream.FlushAsync();
-        if (_stream is FileStream file) file.Flush(flushToDisk: true);
+        if (_file is not null) RandomAccess.FlushToDisk(_file);
         await _stream.DisposeAsync();
     }
 
@@ -182,7 +183,7 @@ public sealed class SnapshotWriter : IAsyncDisposable
     {
         using var group = _writer.CreateRowGroup();
         for (var f = 0; f < _fields.Length; f++) await _columns[f].WriteAsync(group, _fields[f], _rows, cancellationToken);
-        if (_stream is FileStream)
+        if (_file is not null)
         {
             // The crash tests' points are the snapshot file's, not the warm-up's in memory.
             Testing.CrashPoints.Hit("outbound.mid-snapshot");
